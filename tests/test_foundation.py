@@ -1,0 +1,107 @@
+"""The project stands up as the README promises: settings, database, pages, deployment."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.db import connection
+
+from tests.conftest import REPO
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db
+def test_database_has_english_text_search():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('english', 'trafficked') @@ to_tsquery('english', 'trafficking')"
+        )
+        assert cursor.fetchone()[0] is True
+
+
+@pytest.mark.django_db
+def test_tests_run_on_their_own_database():
+    assert connection.settings_dict["NAME"].startswith("test_")
+
+
+@pytest.mark.django_db
+def test_home_page_has_a_search_box(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PRODUCTION="true",
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        ALLOWED_HOSTS="archive.example.org",
+        DATABASE_URL="postgres://archive:secret@db:5432/archive",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env={**env, "PRODUCTION": "true", "DATABASE_URL": "postgres://a:b@db/archive"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_database_url_selects_that_server_and_starts_nothing():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['HOST'], d['PORT'], d['NAME'], 'PGDATA' in d)"
+    )
+    result = run_manage(
+        "shell", "--verbosity", "0", "-c", code, DATABASE_URL="postgres://u:p@dbhost:6543/arch"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "dbhost",
+        "6543",
+        "arch",
+        "False",
+    ]
+
+
+def test_compose_file_runs_postgres_and_web():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    db, web = services["db"], services["web"]
+    assert db["image"].startswith("postgres:18")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    volume, target = db["volumes"][0].split(":")[:2]
+    assert volume in compose["volumes"]
+    assert target == "/var/lib/postgresql"
+    assert web["build"] in (".", {"context": "."})
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert any(port.endswith(":8000") for port in web["ports"])
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert "gunicorn" in (REPO / "Dockerfile").read_text()
