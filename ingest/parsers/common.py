@@ -1,0 +1,553 @@
+"""Helpers shared by the layout parsers: one way to do each generic thing.
+
+Decoding bytes, splitting text into lines, reading dates, member lines, departments,
+the House, cited question numbers, and the labelled lines ("Asked by:", "Question to the …:",
+"To ask …", "Answered by …", "(asked on …)") that every text layout prints.
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+import charset_normalizer
+from dateutil import parser as dateutil_parser
+
+from ingest.parsers.base import COMMONS, LORDS, ParsedDocument, ParsedMember
+
+# The layout of every document that is not a written question; its skip_reason says what it is.
+NOT_A_QUESTION = "not-a-question"
+
+
+def not_a_question(reason: str) -> ParsedDocument:
+    """A skipped document; ``reason`` says in plain English what the file looked like."""
+    return ParsedDocument(layout=NOT_A_QUESTION, skip_reason=reason)
+
+
+# --- bytes -> text ----------------------------------------------------------------------------
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark declares, and the mark's length."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def decode_bytes(data: bytes) -> str | None:
+    """Decode a document, or None when no text encoding fits (a binary file).
+
+    A byte-order mark wins; then UTF-8 when the bytes are valid UTF-8; then charset-normalizer.
+    """
+    declared = bom_encoding(data)
+    if declared:
+        encoding, length = declared
+        return data[length:].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    if best.encoding != "cp1252" and _is_single_byte(best.encoding):
+        # charset-normalizer cannot tell the Latin code pages apart on English prose: it reads
+        # Windows-1252 as cp1250 and turns "£" into "Ł". Our sources are English, saved on Windows.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return str(best)
+
+
+@functools.cache
+def _is_single_byte(encoding: str) -> bool:
+    # A single-byte code page maps each of the 256 byte values to exactly one character.
+    return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+
+
+# --- whitespace, lines, paragraphs --------------------------------------------------------------
+
+# Invisible characters that saved pages leave inside words.
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space."""
+    return " ".join(_INVISIBLE_RE.sub("", text).split())
+
+
+class Line(NamedTuple):
+    """A non-blank line of a document: its text, whitespace-normalised so that patterns need
+    not care about non-breaking or doubled spaces, and where it sits in the document."""
+
+    text: str
+    start: int
+    end: int
+
+
+# Every text layout's sniff and then the chosen parser split the same document: split it once.
+@functools.lru_cache(maxsize=4)
+def lines_of(text: str) -> tuple[Line, ...]:
+    """The non-blank lines of ``text``; blank lines carry no meaning in any text layout.
+
+    Lines end at LF or CRLF, or at CR in a file that has no LF at all (old Mac files).
+    """
+    separator = "\r" if "\r" in text and "\n" not in text else "\n"
+    lines = []
+    position = 0
+    # str.split is many times faster than a regex over long answer lines.
+    for raw in text.split(separator):
+        stripped = raw.strip()
+        if stripped:
+            start = position + len(raw) - len(raw.lstrip())
+            lines.append(Line(normalise_space(stripped), start, start + len(stripped)))
+        position += len(raw) + 1
+    return tuple(lines)
+
+
+def block_text(text: str, lines: Sequence[Line]) -> str:
+    """The exact stretch of ``text`` that ``lines`` cover, for ``raw_text``."""
+    return text[lines[0].start : lines[-1].end] if lines else ""
+
+
+def normalise_lines(text: str) -> str:
+    """Each line whitespace-normalised and blank lines dropped; the line breaks are kept."""
+    return "\n".join(line for line in map(normalise_space, text.split("\n")) if line)
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str:
+    """Paragraphs whitespace-normalised, empty ones dropped, separated by a blank line."""
+    return "\n\n".join(p for p in map(normalise_space, paragraphs) if p)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\.?,?"
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_RE = re.compile(
+    rf"\b(?:{_WEEKDAY}\s+)?(?:the\s+)?(?P<date>"
+    rf"\d{{1,2}}{_ORDINAL}(?:\s+of)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}"
+    rf"|{_ISO_DATE}"
+    r"|\d{1,2}/\d{1,2}/\d{4})\b",
+    re.IGNORECASE,
+)
+_ISO_DATE_RE = re.compile(_ISO_DATE)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first date written in ``text`` (``Thursday 28th March 2019``, ``2024-08-30T00:00:00``).
+
+    None when there is none or it is impossible (``31st February``). Numeric dates are day-first.
+    An ISO timestamp gives its date as written, whatever its time or offset.
+    """
+    match = _DATE_RE.search(text)
+    return _to_date(match.group("date")) if match else None
+
+
+def date_line(text: str) -> dt.date | None:
+    """The date when the whole line is a date (a search result's date line), else None."""
+    match = _DATE_RE.fullmatch(text.strip().rstrip("."))
+    return _to_date(match.group("date")) if match else None
+
+
+# Documents repeat a handful of dates many times over, and dateutil is slow to parse them.
+@functools.lru_cache(maxsize=4096)
+def _to_date(text: str) -> dt.date | None:
+    try:
+        if _ISO_DATE_RE.fullmatch(text):
+            # The pattern guarantees YYYY-MM-DD up front; the time is not ours to judge.
+            return dt.date.fromisoformat(text[:10])
+        return dateutil_parser.parse(text, dayfirst=True).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- labelled lines -----------------------------------------------------------------------------
+
+ASKED_BY_RE = re.compile(r"^asked by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+ANSWERED_BY_RE = re.compile(r"^answered by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# Only a short line or one ending in a colon is a label: an answer may start "Question to …".
+QUESTION_TO_RE = re.compile(
+    r"^questions? to (?P<body>[^.]{1,120}?)\s*:$|^questions? to (?P<short>[^.:]{1,100})$",
+    re.IGNORECASE,
+)
+# Case-sensitive: the formula every written question starts with.
+TO_ASK_RE = re.compile(r"^To ask\b")
+
+
+class Label(StrEnum):
+    """The lines that make up a record in every text layout."""
+
+    ASKED_BY = "asked by"
+    QUESTION_TO = "question to"
+    TO_ASK = "to ask"
+    ANSWERED_BY = "answered by"
+
+
+def label_of(text: str) -> Label | None:
+    """Which record label a line is, if any."""
+    if TO_ASK_RE.match(text):
+        return Label.TO_ASK
+    first = text[:1].lower()
+    # A cheap first-letter test keeps this fast on the long answer paragraphs.
+    if first == "a":
+        if ASKED_BY_RE.match(text):
+            return Label.ASKED_BY
+        if ANSWERED_BY_RE.match(text):
+            return Label.ANSWERED_BY
+    elif first == "q" and QUESTION_TO_RE.match(text):
+        return Label.QUESTION_TO
+    return None
+
+
+def department_of(text: str) -> str:
+    """The department a "Question to the …:" line names, normalised."""
+    match = QUESTION_TO_RE.match(text)
+    if not match:
+        return ""
+    return normalise_department(match.group("body") or match.group("short"))
+
+
+# Words Hansard prints in lower case inside a department's name.
+_SMALL_WORDS = frozenset({"and", "for", "of", "the", "in", "on", "to"})
+
+
+def normalise_department(name: str) -> str:
+    """``the Home Office`` -> ``Home Office``; commas inside names are kept; Hansard's
+    upper-case section titles (``CULTURE MEDIA AND SPORT``) are brought to title case."""
+    name = normalise_space(name).rstrip(":").strip()
+    if name[:4].lower() == "the ":
+        name = name[4:].lstrip()
+    if name.isupper():
+        name = " ".join(
+            word if index and word in _SMALL_WORDS else word[:1].upper() + word[1:]
+            for index, word in enumerate(name.lower().split(" "))
+        )
+    return name
+
+
+class FactKind(StrEnum):
+    """What a short fact line (``(asked on 24th February 2021)``, ``UIN 5851``) states."""
+
+    TABLED = "tabled"
+    ANSWERED = "answered"
+    DUE = "due"
+    HOLDING = "holding"
+    CORRECTED = "corrected"
+    WITHDRAWN = "withdrawn"
+    UIN = "uin"
+    GROUPED = "grouped"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: FactKind
+    date: dt.date | None = None
+    # A UIN, or the UINs of grouped questions separated by spaces.
+    value: str = ""
+
+
+# A fact line is short; a long line that happens to start the same way is a paragraph.
+_FACT_MAX_LENGTH = 160
+_FACT_RES = tuple(
+    (kind, re.compile(rf"^[\[(]?\s*(?:{prefix})\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE))
+    for kind, prefix in (
+        (FactKind.TABLED, r"asked on|tabled on|tabled|date tabled"),
+        (FactKind.ANSWERED, r"this question was answered on|answered on|date answered"),
+        (FactKind.DUE, r"answer due(?: on| by)?|due for answer(?: on| by)?|due (?:on|by)"),
+        (
+            FactKind.HOLDING,
+            r"this question (?:received|was given) a holding answer(?: on)?"
+            r"|holding answer(?: received| given)?(?: on)?",
+        ),
+        (
+            FactKind.CORRECTED,
+            r"this answer (?:was|has been) corrected(?: on)?|corrected on|answer corrected",
+        ),
+        (FactKind.WITHDRAWN, r"this question (?:was|has been) withdrawn(?: on)?|withdrawn(?: on)?"),
+        (FactKind.UIN, r"uin|question number|question no\.?"),
+        (FactKind.GROUPED, r"grouped questions?"),
+    )
+)
+_QUESTION_NUMBER_RE = re.compile(r"HL\s?\d+|\d+")
+
+
+def read_fact(text: str) -> Fact | None:
+    """The fact a short labelled line states (``(asked on 24th February 2021) - View Source``)."""
+    if len(text) > _FACT_MAX_LENGTH:
+        return None
+    for kind, regex in _FACT_RES:
+        match = regex.match(text)
+        if not match:
+            continue
+        rest = match.group("rest")
+        if kind in (FactKind.UIN, FactKind.GROUPED):
+            numbers = [n.replace(" ", "") for n in _QUESTION_NUMBER_RE.findall(rest)]
+            if numbers:
+                return Fact(
+                    kind, value=" ".join(numbers) if kind == FactKind.GROUPED else numbers[0]
+                )
+            return None
+        date = parse_date(rest)
+        if date is not None:
+            return Fact(kind, date)
+        if kind == FactKind.WITHDRAWN and not rest.strip(" .)]"):
+            return Fact(kind)
+    return None
+
+
+# --- page furniture -----------------------------------------------------------------------------
+
+# Whole lines that saved pages add around a record: loading spinners, share and print links,
+# cookie notices, pagination. Only ever removed at the edges of a record, never from inside it.
+_FURNITURE_LINES = frozenset(
+    {
+        "reticulating splines",
+        "loading",
+        "loading...",
+        "please wait",
+        "view source",
+        "share",
+        "share this",
+        "share this page",
+        "share this question",
+        "share this answer",
+        "print",
+        "print this page",
+        "email",
+        "email this",
+        "copy link",
+        "link copied",
+        "tweet",
+        "twitter",
+        "facebook",
+        "linkedin",
+        "whatsapp",
+        "back to top",
+        "skip to main content",
+        "skip to content",
+        "menu",
+        "search",
+        "close",
+        "next",
+        "previous",
+        "next page",
+        "previous page",
+        "show more",
+        "read more",
+        "load more",
+        "view all",
+        "view sample alert",
+        "subscribe",
+        "sign in",
+        "log in",
+        "feedback",
+        "cookie settings",
+        "cookie policy",
+        "manage cookies",
+        "accept",
+        "accept cookies",
+        "accept all cookies",
+        "reject cookies",
+        "reject all cookies",
+    }
+)
+_FURNITURE_RE = re.compile(
+    r"^(?:page \d+ of \d+"
+    r"|showing (?:results )?[\d,]+(?: ?[-\u2013] ?[\d,]+)? of [\d,]+(?: results)?"
+    r"|[\d,]+ results?(?: found)?"
+    r"|(?:\u00a9|copyright\b).*"
+    r"|(?:this site|this website|we) uses? cookies\b.*)$",
+    re.IGNORECASE,
+)
+_PORTRAIT_RE = re.compile(r"^(?P<name>.{2,100}?) Portrait$")
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a whole line is page furniture rather than question or answer text."""
+    if len(text) > 200:
+        return False
+    lowered = text.lower().rstrip(" .:")
+    return lowered in _FURNITURE_LINES or bool(_FURNITURE_RE.match(lowered))
+
+
+def portrait_of(text: str) -> str:
+    """The member a "Name Portrait" line (a photo's caption) shows, or ""."""
+    match = _PORTRAIT_RE.match(text)
+    return match.group("name") if match else ""
+
+
+def trim_furniture(lines: Sequence[Line]) -> Sequence[Line]:
+    """``lines`` without the furniture lines that trail them."""
+    end = len(lines)
+    while end and is_furniture(lines[end - 1].text):
+        end -= 1
+    return lines[:end]
+
+
+# --- members ------------------------------------------------------------------------------------
+
+# Spaced hyphen or dash: "Ashton-under-Lyne" and "Under-Secretary" keep theirs.
+_SEPARATOR_RE = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+
+def split_on_dash(text: str) -> tuple[str, str]:
+    """Split ``Name - Role`` or ``Party - Seat`` at the first spaced dash outside parentheses."""
+    for match in _SEPARATOR_RE.finditer(text):
+        before = text[: match.start()]
+        if before.count("(") == before.count(")"):
+            return before.strip(), text[match.end() :].strip()
+    return text.strip(), ""
+
+
+def parse_member(text: str) -> ParsedMember:
+    """``Stella Creasy (Labour (Co-op) - Walthamstow)`` -> name, party, seat and House."""
+    text = normalise_space(text).rstrip(" :")
+    name, bracketed = text, ""
+    if text.endswith(")"):
+        depth = 0
+        for index in range(len(text) - 1, -1, -1):
+            char = text[index]
+            if char == ")":
+                depth += 1
+            elif char == "(":
+                depth -= 1
+                if depth == 0:
+                    name, bracketed = text[:index].strip(), text[index + 1 : -1]
+                    break
+    party, seat = split_on_dash(bracketed)
+    return ParsedMember(name=name, party=party, seat=seat, house=member_house(name, seat))
+
+
+# Peers are listed with their kind of peerage where an MP has a constituency.
+_PEER_SEAT_RE = re.compile(
+    r"^(?:life|hereditary|excepted hereditary|elected hereditary)(?: peer(?:ess)?)?$"
+    r"|^(?:arch)?bishops?$|^lords? (?:spiritual|temporal)$|^(?:life )?peer(?:ess)?$",
+    re.IGNORECASE,
+)
+_PEER_TITLE_RE = re.compile(
+    r"^(?:the\s+)?(?:lord|baroness|viscount|viscountess|earl|countess|duke|duchess|marquess"
+    r"|marchioness|archbishop|bishop)\b",
+    re.IGNORECASE,
+)
+
+
+def member_house(name: str, seat: str) -> str:
+    """The House a member line shows: a peerage or peer's title means Lords, a seat Commons."""
+    if seat:
+        return LORDS if _PEER_SEAT_RE.match(seat) else COMMONS
+    if _PEER_TITLE_RE.match(name):
+        return LORDS
+    return ""
+
+
+# --- the House ---------------------------------------------------------------------------------
+
+_LORDS_QUESTION_RE = re.compile(
+    r"^To ask (?:his|her|their) majesty\W{0,2}s? government"
+    r"|^To ask the (?:senior deputy speaker|chairman of committees|lord speaker|lord chairman)",
+    re.IGNORECASE,
+)
+_COMMONS_QUESTION_RE = re.compile(
+    r"^To ask (?:the )?(?:right )?(?:hon(?:ourable|\.)?\s+)?(?:"
+    r"secretary of state|minister\b|prime minister|deputy prime minister|chancellor of the"
+    r"|attorney general|solicitor general|advocate general|first secretary|president of the"
+    r"|member for|chair(?:man)? of the (?!committees)|chair of|speaker's committee"
+    r"|second church estates commissioner|leader of the house of commons)",
+    re.IGNORECASE,
+)
+
+
+def question_house(question_text: str) -> str:
+    """The House a question's opening formula belongs to, or "" when the formula is shared."""
+    if _LORDS_QUESTION_RE.match(question_text):
+        return LORDS
+    if _COMMONS_QUESTION_RE.match(question_text):
+        return COMMONS
+    return ""
+
+
+def infer_house(question_text: str, asker: ParsedMember | None) -> tuple[str, list[str]]:
+    """The House of a question and any warnings: from its wording, else from its asker."""
+    by_wording = question_house(question_text)
+    by_asker = asker.house if asker else ""
+    if by_wording and by_asker and by_wording != by_asker:
+        return by_wording, [
+            f"the question is worded for the {by_wording} but the asker looks like a member"
+            f" of the {by_asker}"
+        ]
+    house = by_wording or by_asker
+    if not house:
+        return "", ["could not tell the House from the question's wording or the asker"]
+    return house, []
+
+
+# --- references --------------------------------------------------------------------------------
+
+_LORDS_NUMBER_RE = re.compile(r"\bHL\s?(\d{1,6})\b")
+# Scottish Parliament numbers name the session and kind: S3W- written, S3O- oral, S3F- First
+# Minister's, S3T- topical.
+_SCOTTISH_NUMBER_RE = re.compile(r"\bS\d{1,2}[WOFT]-\d{1,6}\b")
+_BRACKETED_NUMBER_RE = re.compile(r"\((\d{3,7})\)")
+_CITED_QUESTION_RE = re.compile(
+    r"\b(?:Questions?|PQs?|UINs?)\s+(?:[Nn]o\.?\s*|[Nn]umbers?\s+)?"
+    r"(?P<numbers>(?:HL\s?)?\d{2,7}(?:\s*(?:,|and|&)\s*(?:HL\s?)?\d{2,7})*)"
+)
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def find_references(*texts: str, exclude: str = "") -> tuple[str, ...]:
+    """Question numbers cited in the texts, in order of appearance.
+
+    ``(HL12231)`` -> ``HL12231``, ``Question 6504`` -> ``6504``, ``(187328)`` -> ``187328``,
+    ``S3W-12345`` -> ``S3W-12345``. A bracketed four-digit year such as ``(2019)`` is not a
+    question number.
+    """
+    found: list[tuple[int, int, str]] = []
+    for order, text in enumerate(texts):
+        # Cheap substring tests first: most answers cite nothing, and the scans are not free.
+        if "HL" in text:
+            for match in _LORDS_NUMBER_RE.finditer(text):
+                found.append((order, match.start(), "HL" + match.group(1)))
+        if "-" in text:
+            for match in _SCOTTISH_NUMBER_RE.finditer(text):
+                found.append((order, match.start(), match.group()))
+        if "(" in text:
+            for match in _BRACKETED_NUMBER_RE.finditer(text):
+                if not _YEAR_RE.fullmatch(match.group(1)):
+                    found.append((order, match.start(), match.group(1)))
+        if "Question" in text or "PQ" in text or "UIN" in text:
+            for match in _CITED_QUESTION_RE.finditer(text):
+                for number in _QUESTION_NUMBER_RE.findall(match.group("numbers")):
+                    found.append((order, match.start(), number.replace(" ", "")))
+    found.sort()
+    references = dict.fromkeys(number for _, _, number in found)
+    references.pop(exclude, None)
+    return tuple(references)

@@ -1,0 +1,271 @@
+"""Plain list: records of labelled lines, one after another, with no headings or dates.
+
+    Asked by: Baroness Doocey (Liberal Democrat - Life peer)
+    Question to the Home Office:
+    To ask His Majesty's Government …
+    Answered by Lord Hanson of Flint - Minister of State (Home Office)
+    <answer paragraphs, one a line>
+
+The record (asker, department, question, answerer, answer) is the unit every text layout
+prints; ``read_record`` reads it for the search-results and question-page layouts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ingest.parsers.base import (
+    ANSWERED,
+    CORRECTED,
+    HOLDING,
+    UNANSWERED,
+    WITHDRAWN,
+    ParsedDocument,
+    ParsedMember,
+    ParsedQuestion,
+)
+from ingest.parsers.common import (
+    ANSWERED_BY_RE,
+    ASKED_BY_RE,
+    Fact,
+    FactKind,
+    Label,
+    Line,
+    block_text,
+    department_of,
+    find_references,
+    infer_house,
+    is_furniture,
+    join_paragraphs,
+    label_of,
+    lines_of,
+    parse_member,
+    portrait_of,
+    read_fact,
+    split_on_dash,
+    trim_furniture,
+)
+
+LAYOUT = "plain-list"
+
+# How far after a bare "Answered by" line the answerer block may run before the
+# "This question was answered on …" line that closes it.
+_ANSWERER_BLOCK_LIMIT = 8
+# A role line is short and is not a sentence; anything else after the name is answer text.
+_ROLE_MAX_LENGTH = 200
+
+
+def sniff(text: str) -> bool:
+    """A "To ask …" line together with at least one other record label."""
+    labels = {label_of(line.text) for line in lines_of(text)}
+    return Label.TO_ASK in labels and bool(
+        labels & {Label.ASKED_BY, Label.QUESTION_TO, Label.ANSWERED_BY}
+    )
+
+
+def parse(text: str) -> ParsedDocument:
+    """The records of a plain list; skipped when none has a question text."""
+    questions = []
+    for record_lines in split_records(lines_of(text)):
+        record_lines = trim_furniture(record_lines)
+        question = read_record(record_lines, text)
+        if question is not None:
+            if question.asker is None:
+                question.warnings.append("no 'Asked by' line")
+            questions.append(question)
+    if not questions:
+        return ParsedDocument(
+            layout=LAYOUT,
+            skip_reason="has written-question labels but no record with a question text",
+        )
+    return ParsedDocument(layout=LAYOUT, questions=questions)
+
+
+def split_records(lines: Sequence[Line]) -> list[Sequence[Line]]:
+    """The records of a run of lines; lines before the first label are in none."""
+    starts = record_starts(lines)
+    return [lines[start:end] for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
+
+
+def record_starts(lines: Sequence[Line]) -> list[int]:
+    """Where each record begins: the index of its first label line.
+
+    An "Asked by", "Question to" or "To ask" line begins a record when the current record
+    already has that label, or already has its question or answer.
+    """
+    starts: list[int] = []
+    seen: set[Label] = set()
+    for index, line in enumerate(lines):
+        label = label_of(line.text)
+        if label is None:
+            continue
+        if label == Label.ANSWERED_BY:
+            # An answer closes a record but never opens one.
+            seen.add(label)
+            continue
+        past_question = Label.TO_ASK in seen or Label.ANSWERED_BY in seen
+        if not starts or past_question or label in seen:
+            starts.append(index)
+            seen = set()
+        seen.add(label)
+    return starts
+
+
+def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
+    """Read one record's labelled lines; None when it has no question text.
+
+    Labels may be missing or reordered before the question; a bare label ("Asked by", then the
+    member on the next line) is read like an inline one. ``lines`` come from ``lines_of`` (so
+    their text is whitespace-normalised); ``text`` is the document, for raw_text.
+    """
+    asker: ParsedMember | None = None
+    department = ""
+    question: list[str] = []
+    # Whether the question opened with the "To ask …" formula; until it does, lines gathered
+    # as question text may be stray page text (a hidden "Question" heading) to be dropped.
+    has_formula = False
+    answerer: ParsedMember | None = None
+    role = ""
+    answer: list[str] = []
+    facts: list[Fact] = []
+    warnings: list[str] = []
+
+    index = 0
+    count = len(lines)
+    while index < count:
+        line = lines[index].text
+        index += 1
+        if answerer is not None:
+            fact = None if answer else read_fact(line)
+            if fact:
+                facts.append(fact)
+            else:
+                answer.append(line)
+            continue
+        label = label_of(line)
+        if label == Label.ASKED_BY and asker is None:
+            value = ASKED_BY_RE.match(line).group("rest")
+            while not value and index < count and portrait_of(lines[index].text):
+                index += 1
+            if not value and index < count:
+                value = lines[index].text
+                index += 1
+            asker = parse_member(value)
+        elif label == Label.QUESTION_TO and not has_formula:
+            _drop_stray_lines(question, warnings)
+            department = department_of(line)
+        elif label == Label.ANSWERED_BY:
+            value = ANSWERED_BY_RE.match(line).group("rest")
+            if value:
+                name, role = split_on_dash(value)
+            else:
+                name, role, index = _read_answerer_block(lines, index)
+            answerer = ParsedMember(name=name)
+        elif fact := read_fact(line):
+            facts.append(fact)
+        elif label == Label.TO_ASK and not has_formula:
+            _drop_stray_lines(question, warnings)
+            question.append(line)
+            has_formula = True
+        elif not question and (is_furniture(line) or portrait_of(line)):
+            continue
+        else:
+            question.append(line)
+
+    # Facts printed below the answer ("This answer was corrected on …") and page furniture.
+    while answer:
+        fact = read_fact(answer[-1])
+        if fact is None and not is_furniture(answer[-1]):
+            break
+        answer.pop()
+        if fact is not None:
+            facts.append(fact)
+
+    question_text = " ".join(question)
+    if not question_text:
+        return None
+    answer_text = join_paragraphs(answer)
+    house, house_warnings = infer_house(question_text, asker)
+    warnings.extend(house_warnings)
+    if not department:
+        warnings.append("no 'Question to the …' line: the answering department is unknown")
+    if answerer is not None and not answerer.name:
+        warnings.append("'Answered by' without a name")
+    if answerer is not None and not answer_text:
+        warnings.append("'Answered by' line but no answer text")
+
+    parsed = ParsedQuestion(
+        question_text=question_text,
+        house=house,
+        asker=asker,
+        department=department,
+        answerer=answerer,
+        answerer_role=role,
+        answer_text=answer_text,
+        status=ANSWERED if answer_text else UNANSWERED,
+        raw_text=block_text(text, lines),
+        warnings=warnings,
+    )
+    _apply_facts(parsed, facts)
+    parsed.references = find_references(question_text, answer_text, exclude=parsed.uin)
+    return parsed
+
+
+def _drop_stray_lines(question: list[str], warnings: list[str]) -> None:
+    if question:
+        warnings.append(f"ignored text before the question: {' / '.join(question)!r}")
+        question.clear()
+
+
+def _read_answerer_block(lines: Sequence[Line], index: int) -> tuple[str, str, int]:
+    """Read the lines after a bare "Answered by": photo caption, name, role line(s).
+
+    The block ends at the "This question was answered on …" line when there is one; otherwise
+    it is the name and at most one short role line. Returns name, role and the next index.
+    """
+    texts = [line.text for line in lines[index : index + _ANSWERER_BLOCK_LIMIT]]
+    closing = next((at for at, text in enumerate(texts) if read_fact(text) is not None), None)
+    if not texts or closing == 0:
+        return "", "", index
+    # A photo caption "Name Portrait" comes before the name, which some copies leave out.
+    pictured = portrait_of(texts[0])
+    used = 2 if pictured and texts[1:2] == [pictured] else 1
+    name, role = split_on_dash(pictured or texts[0])
+    roles = [role] if role else []
+    if closing is not None and closing >= used:
+        roles.extend(texts[used:closing])
+        used = closing
+    elif not role and used < len(texts) and _looks_like_role(texts[used]):
+        roles.append(texts[used])
+        used += 1
+    return name, "; ".join(roles), index + used
+
+
+def _looks_like_role(text: str) -> bool:
+    return len(text) <= _ROLE_MAX_LENGTH and not text.endswith((".", ":", "?"))
+
+
+def _apply_facts(question: ParsedQuestion, facts: Sequence[Fact]) -> None:
+    """Dates, identifiers and status from the fact lines of a record."""
+    kinds = {fact.kind for fact in facts}
+    for fact in facts:
+        if fact.kind == FactKind.TABLED:
+            question.date_tabled = fact.date
+        elif fact.kind == FactKind.ANSWERED:
+            question.date_answered = fact.date
+        elif fact.kind == FactKind.DUE:
+            question.date_for_answer = fact.date
+        elif fact.kind == FactKind.HOLDING:
+            question.date_holding_answer = fact.date
+        elif fact.kind == FactKind.CORRECTED:
+            question.date_answer_corrected = fact.date
+        elif fact.kind == FactKind.UIN:
+            question.uin = fact.value
+        elif fact.kind == FactKind.GROUPED:
+            question.grouped_uins = tuple(fact.value.split())
+    if FactKind.WITHDRAWN in kinds:
+        question.status = WITHDRAWN
+    elif FactKind.CORRECTED in kinds and question.answer_text:
+        question.status = CORRECTED
+    elif FactKind.HOLDING in kinds and not question.answer_text:
+        question.status = HOLDING

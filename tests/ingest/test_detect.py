@@ -1,0 +1,330 @@
+"""parse_document: which layout reads a document, why others are skipped, and that it never
+raises, whatever the bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest import detect
+from ingest.detect import parse_document
+from ingest.parsers.base import ParsedDocument
+from tests.ingest.mutations import damaged
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
+# The repository and shared/ sit side by side (/work/main and /work/shared here; CI
+# clones the repository next to a copy of shared/).
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real"
+PLAIN_LIST = DOCUMENTS / "000_2cdcaa9bbce80b4a.txt"
+QUESTION_PAGE = DOCUMENTS / "001_637a8e166194ae8f.txt"
+SEARCH_RESULTS = DOCUMENTS / "002_7d04979459b345ac.txt"
+DEBATE = DOCUMENTS / "003_8481d5c50faccbd6.txt"
+NEWS = DOCUMENTS / "004_5be7d2579e2ad52a.txt"
+ALL_DOCUMENTS = sorted(DOCUMENTS.iterdir())
+NO_LABELS = "but no 'Asked by' / 'Question to the …' / 'To ask …' lines"
+
+
+# --- the registry --------------------------------------------------------------------------------
+
+
+def test_registry_names_every_layout_once() -> None:
+    names = [name for name, _, _ in (*detect.BYTE_LAYOUTS, *detect.TEXT_LAYOUTS)]
+
+    assert names == [
+        "api-json",
+        "twfy-xml",
+        "qna-xml",
+        "search-results",
+        "question-page",
+        "plain-list",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "layout"),
+    [
+        (PLAIN_LIST, "plain-list"),
+        (QUESTION_PAGE, "question-page"),
+        (SEARCH_RESULTS, "search-results"),
+        (DOCUMENTS / "000_plain_list.html", "html/plain-list"),
+        (DOCUMENTS / "001_question_page.html", "html/question-page"),
+        (DOCUMENTS / "002_search_results.html", "html/search-results"),
+        (DOCUMENTS / "api_list_2024-08_sample.json", "api-json"),
+        (DOCUMENTS / "api_single_expanded.json", "api-json"),
+        (DOCUMENTS / "api_search_envelope.json", "api-json"),
+    ],
+)
+def test_layout_is_decided_by_content_not_file_name(path: Path, layout: str) -> None:
+    document = parse_document(path.read_bytes(), "misleading-name.pdf")
+
+    assert document.layout == layout
+    assert document.questions
+    assert document.skip_reason == ""
+
+
+# Record counts were taken from the files themselves (grep for qnum= / <ques / <Question>, jq
+# length), not from the parsers. A parlparse <ques> may carry several question numbers, each
+# its own record; the api-json parser drops records without question text, and these have none.
+@pytest.mark.skipif(not REAL.is_dir(), reason=f"real sample documents not found at {REAL}")
+@pytest.mark.parametrize(
+    ("path", "layout", "count"),
+    [
+        ("twfy-xml/answers2009-10-28c.xml", "twfy-xml", 291),
+        ("twfy-xml/lordswrans2009-10-27a.xml", "twfy-xml", 45),
+        ("twfy-xml/spwa2009-10-27.xml", "twfy-xml", 85),
+        ("qna-xml/moj-questions-part1.xml", "qna-xml", 400),
+        ("official-api-list/2024-08.json", "api-json", 1004),
+        ("official-api-list/2026-06.json", "api-json", 192),
+    ],
+)
+def test_real_sample_is_read_whole_by_its_layout(path: str, layout: str, count: int) -> None:
+    document = parse_document((REAL / path).read_bytes(), Path(path).name)
+
+    assert (document.layout, document.skip_reason) == (layout, "")
+    assert len(document.questions) == count
+
+
+def test_file_name_reaches_the_parlparse_parser_for_the_answer_date() -> None:
+    data = (
+        b'<publicwhip><ques speakername="Graham Stringer"><p qnum="292659">To ask the'
+        b" Secretary of State for Transport what steps he is taking.</p></ques>"
+        b"<reply><p>None.</p></reply></publicwhip>"
+    )
+
+    (question,) = parse_document(data, "answers2009-10-28c.xml").questions
+
+    assert question.date_answered == dt.date(2009, 10, 28)
+    assert question.warnings == []
+
+
+def test_a_parser_that_raises_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(text: str) -> ParsedDocument:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(detect, "TEXT_LAYOUTS", (("plain-list", lambda text: True, explode),))
+
+    document = parse_document(b"Asked by: anyone")
+
+    assert document.layout == detect.PARSER_ERROR
+    assert (
+        document.skip_reason == "the plain-list parser failed on this document (RuntimeError: boom)"
+    )
+
+
+# --- encodings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: text.encode("utf-8"), id="utf-8"),
+        pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), id="utf-8 with BOM"),
+        pytest.param(lambda text: text.encode("cp1252"), id="windows-1252"),
+        pytest.param(lambda text: text.encode("utf-16"), id="utf-16 with BOM"),
+    ],
+)
+def test_encodings_read_the_same_records_with_pound_and_apostrophe_intact(encode) -> None:
+    text = PLAIN_LIST.read_text(encoding="utf-8").replace("\xa0", " ")
+    expected = parse_document(PLAIN_LIST.read_bytes()).questions
+
+    questions = parse_document(encode(text)).questions
+
+    assert [q.answer_text for q in questions] == [q.answer_text for q in expected]
+    assert "£2 million" in questions[6].answer_text
+    assert "Government\u2019s response" in questions[6].answer_text
+
+
+def test_windows_1252_html_page_keeps_its_characters() -> None:
+    paragraphs = QUESTION_PAGE.read_text(encoding="utf-8").replace("\xa0", " ").split("\n\n")
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Human Trafficking</title></head><body>'
+        + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        + "</body></html>"
+    )
+
+    document = parse_document(page.encode("cp1252"))
+
+    assert document.layout == "html/question-page"
+    (question,) = document.questions
+    assert "£2 million" in question.answer_text
+    assert "Government\u2019s response" in question.answer_text
+
+
+# --- what a skipped document looked like ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b" \r\n\t\n", "file contains only whitespace"),
+        (b"\xef\xbb\xbf\n", "file contains only whitespace"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary file (PDF document)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file (PNG image)"),
+        (b"PK\x03\x04\x14\x00", "binary file (ZIP archive, perhaps a Word or Excel file)"),
+        (b"Asked by:\x00\x00\x00 x", "binary file (contains NUL bytes)"),
+        (bytes(range(1, 9)) * 50, "binary file (mostly control characters)"),
+        (
+            b'<?xml version="1.0"?>\n<publicwhip scrapeversion="a"></publicwhip>',
+            "XML document (root element <publicwhip>) that no parser reads",
+        ),
+        (
+            b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE publicwhip\n[\n'
+            b'<!ENTITY pound "&#163;">\n<!ENTITY ndash "&#8211;" >\n]>\n<publicwhip>\n',
+            "XML document (root element <publicwhip>) that no parser reads",
+        ),
+        (
+            b"{\\rtf1\\ansi Asked by: x}",
+            "Rich Text Format (RTF) document: save it as plain text or HTML to import it",
+        ),
+        (
+            b"Shopping list\nEggs\nMilk\n",
+            f"unrecognised text (3 lines, beginning 'Shopping list') {NO_LABELS}",
+        ),
+        (b"<html><body></body></html>", "saved HTML page: no visible text"),
+    ],
+)
+def test_skip_reason_says_what_the_file_looked_like(data: bytes, reason: str) -> None:
+    document = parse_document(data)
+
+    assert document.layout == "not-a-question"
+    assert document.questions == []
+    assert document.skip_reason == reason
+
+
+def test_json_that_is_not_api_records_is_skipped() -> None:
+    document = parse_document(b'{"name": "Jo"}')
+
+    assert (document.layout, document.questions) == ("not-a-question", [])
+    assert document.skip_reason.startswith("JSON, but not written questions API records")
+
+
+def test_debate_transcript_is_skipped_as_such() -> None:
+    document = parse_document(DEBATE.read_bytes())
+
+    assert document.layout == "not-a-question"
+    assert document.skip_reason.startswith("looks like a debate transcript: ")
+    assert "a time stamp ('10.15 pm')" in document.skip_reason
+    assert document.skip_reason.endswith(NO_LABELS)
+
+
+def test_commons_debate_in_other_words_is_a_debate_too() -> None:
+    text = "\n\n".join(
+        [
+            "Second Reading",
+            "4.32 pm",
+            "Jane Smith (Bristol West) (Lab): I beg to move, That the Bill be now read a Second"
+            " time.",
+            "Mr Speaker, the hon. Member for Bath raised a fair point about costs.",
+        ]
+    )
+
+    reason = parse_document(text.encode()).skip_reason
+
+    assert reason.startswith("looks like a debate transcript: speeches addressing the House")
+    assert "speaker attributions ('Jane Smith (Bristol West) (Lab)" in reason
+
+
+def test_news_article_is_skipped_as_such() -> None:
+    document = parse_document(NEWS.read_bytes())
+
+    assert document.layout == "not-a-question"
+    assert document.skip_reason.startswith("looks like a news article: a dateline ('03.05.18')")
+    assert document.skip_reason.endswith(NO_LABELS)
+
+
+def test_news_article_in_other_words_is_news_too() -> None:
+    text = "\n\n".join(
+        [
+            "Council tax to rise again",
+            "By Sam Reporter",
+            "Published: 12 March 2023",
+            'The leader said: "We had no choice."',
+            "Sign up to our newsletter",
+        ]
+    )
+
+    reason = parse_document(text.encode()).skip_reason
+
+    assert reason.startswith("looks like a news article: a dateline ('Published: 12 March 2023')")
+    assert "a byline ('By Sam Reporter')" in reason
+
+
+def test_text_with_question_wording_in_no_known_layout_says_so() -> None:
+    reason = parse_document(b"Answered by the Minister\nA reply.\n").skip_reason
+
+    assert reason == "has written-question wording ('answered by') but not in any layout we know"
+
+
+# --- never raises --------------------------------------------------------------------------------
+
+
+def assert_well_formed(document: ParsedDocument) -> None:
+    assert isinstance(document, ParsedDocument)
+    assert document.layout != detect.PARSER_ERROR, document.skip_reason
+    assert document.questions or document.skip_reason
+    for question in document.questions:
+        assert question.question_text
+
+
+@st.composite
+def spliced(draw: st.DrawFn) -> bytes:
+    """The head of one document joined to the tail of another."""
+    first, second = (draw(st.sampled_from(ALL_DOCUMENTS)).read_bytes() for _ in range(2))
+    return first[: draw(st.integers(0, len(first)))] + second[draw(st.integers(0, len(second))) :]
+
+
+mutated_documents = st.one_of(
+    st.sampled_from(ALL_DOCUMENTS).flatmap(lambda path: damaged(path.read_bytes())),
+    spliced(),
+)
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(mutated_documents)
+def test_damaged_documents_never_raise(data: bytes) -> None:
+    assert_well_formed(parse_document(data, "damaged.txt"))
+
+
+@FUZZ
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    assert_well_formed(parse_document(data))
+
+
+@FUZZ
+@given(st.text(max_size=2000))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    assert_well_formed(parse_document(text.encode("utf-8")))
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [PLAIN_LIST, SEARCH_RESULTS, DOCUMENTS / "api_list_2024-08_sample.json"],
+    ids=lambda path: path.name,
+)
+def test_a_20_kb_document_parses_in_well_under_10_ms(path: Path) -> None:
+    data = path.read_bytes()
+    parse_document(data)  # imports and compiled patterns
+    # A different trailing blank line each time: each run is a new document, not a cached one.
+    variants = [data + b"\n" * count for count in range(1, 8)]
+
+    # CPU time, and the best of several runs: other processes on a busy machine add noise.
+    best = min(_cpu_seconds(parse_document, variant) for variant in variants)
+
+    assert best < 0.010, f"{path.name}: {best * 1000:.1f} ms"
+
+
+def _cpu_seconds(function, data: bytes) -> float:
+    start = time.process_time()
+    function(data)
+    return time.process_time() - start

@@ -1,0 +1,182 @@
+"""Single-question page: heading, dates on their own lines, answerer block, page furniture."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ingest.parsers import question_page
+from ingest.parsers.base import (
+    ANSWERED,
+    COMMONS,
+    HOLDING,
+    UNANSWERED,
+    ParsedMember,
+    ParsedQuestion,
+)
+
+PAGE = "\n".join(
+    [
+        "Knife Crime: Young People",
+        "",
+        "(asked on 3rd March 2022) - View Source",
+        "",
+        "Asked by: Stella Creasy (Labour (Co-op) - Walthamstow)",
+        "",
+        "Question to the Home Office:",
+        "",
+        "To ask the Secretary of State for the Home Department, what steps she is taking to"
+        " reduce knife crime among young people.",
+        "",
+        "",
+        "Answered by",
+        "Kit Malthouse Portrait",
+        "Kit Malthouse",
+        "Minister of State (Home Office)",
+        "This question was answered on 9th March 2022",
+        "",
+        "The Government is determined to tackle knife crime.",
+        "",
+        "We have invested £130.5 million this year.",
+        "",
+        "Share this question",
+        "",
+        "Reticulating Splines",
+    ]
+)
+
+
+def parse_one(text: str) -> ParsedQuestion:
+    document = question_page.parse(text)
+    assert document.layout == "question-page"
+    (question,) = document.questions
+    return question
+
+
+def test_page_gives_heading_dates_asker_and_answerer() -> None:
+    question = parse_one(PAGE)
+
+    assert question.heading == "Knife Crime: Young People"
+    assert question.date_tabled == dt.date(2022, 3, 3)
+    assert question.date_answered == dt.date(2022, 3, 9)
+    assert question.asker == ParsedMember(
+        name="Stella Creasy", party="Labour (Co-op)", seat="Walthamstow", house=COMMONS
+    )
+    assert question.department == "Home Office"
+    assert question.answerer == ParsedMember(name="Kit Malthouse")
+    assert question.answerer_role == "Minister of State (Home Office)"
+    assert (question.house, question.status, question.warnings) == (COMMONS, ANSWERED, [])
+
+
+def test_photo_caption_share_link_and_loading_text_are_not_part_of_the_record() -> None:
+    question = parse_one(PAGE)
+
+    assert question.answer_text == (
+        "The Government is determined to tackle knife crime.\n\n"
+        "We have invested £130.5 million this year."
+    )
+    assert question.raw_text.startswith("Knife Crime: Young People")
+    assert question.raw_text.endswith("We have invested £130.5 million this year.")
+
+
+def test_page_without_an_asker_line_has_no_asker() -> None:
+    question = parse_one(PAGE.replace("Asked by: Stella Creasy (Labour (Co-op) - Walthamstow)", ""))
+
+    assert question.asker is None
+    assert question.house == COMMONS
+    assert question.warnings == []
+
+
+def test_answerer_and_role_on_one_line() -> None:
+    text = PAGE.replace(
+        "Answered by\nKit Malthouse Portrait\nKit Malthouse\nMinister of State (Home Office)",
+        "Answered by Kit Malthouse - Minister of State (Home Office)",
+    )
+
+    question = parse_one(text)
+
+    assert (question.answerer.name, question.answerer_role) == (
+        "Kit Malthouse",
+        "Minister of State (Home Office)",
+    )
+    assert question.date_answered == dt.date(2022, 3, 9)
+
+
+def test_answerer_block_without_an_answered_on_line() -> None:
+    text = PAGE.replace("This question was answered on 9th March 2022\n", "")
+
+    question = parse_one(text)
+
+    assert question.answerer_role == "Minister of State (Home Office)"
+    assert question.date_answered is None
+    assert question.answer_text.startswith("The Government is determined")
+
+
+def test_role_printed_on_several_lines_is_kept_in_order() -> None:
+    text = PAGE.replace(
+        "Minister of State (Home Office)", "Minister of State (Home Office)\nMinister for Policing"
+    )
+
+    assert parse_one(text).answerer_role == "Minister of State (Home Office); Minister for Policing"
+
+
+def test_photo_caption_alone_names_the_answerer() -> None:
+    text = PAGE.replace("Kit Malthouse Portrait\nKit Malthouse\n", "Kit Malthouse Portrait\n")
+
+    question = parse_one(text)
+
+    assert (question.answerer.name, question.answerer_role) == (
+        "Kit Malthouse",
+        "Minister of State (Home Office)",
+    )
+
+
+def test_unanswered_page_keeps_furniture_out_of_the_question() -> None:
+    unanswered = PAGE.split("Answered by")[0] + "Share this question\nReticulating Splines\n"
+
+    question = parse_one(unanswered)
+
+    assert question.status == UNANSWERED
+    assert (question.answer_text, question.answerer) == ("", None)
+    assert question.question_text.endswith("knife crime among young people.")
+
+
+def test_holding_answer_line_without_an_answer_means_holding() -> None:
+    text = PAGE.split("Answered by")[0] + "This question received a holding answer on 8 March 2022"
+
+    question = parse_one(text)
+
+    assert question.status == HOLDING
+    assert question.date_holding_answer == dt.date(2022, 3, 8)
+
+
+def test_site_furniture_above_the_heading_is_not_the_heading() -> None:
+    text = "Skip to main content\nMenu\n" + PAGE
+
+    assert parse_one(text).heading == "Knife Crime: Young People"
+
+
+def test_uin_line_gives_the_uin() -> None:
+    text = PAGE.replace("(asked on", "UIN 138258\n(asked on")
+
+    assert parse_one(text).uin == "138258"
+
+
+def test_stray_line_before_the_question_is_dropped_with_a_warning() -> None:
+    text = PAGE.replace("Question to the Home Office:", "Question\nQuestion to the Home Office:")
+
+    question = parse_one(text)
+
+    assert question.question_text.startswith("To ask the Secretary of State")
+    assert question.warnings == ["ignored text before the question: 'Question'"]
+
+
+def test_sniff_wants_one_question_with_page_structure() -> None:
+    assert question_page.sniff(PAGE)
+    assert not question_page.sniff(PAGE + "\n" + PAGE)
+    assert not question_page.sniff("The Government is determined to tackle knife crime.")
+
+
+def test_a_date_line_above_the_record_is_not_the_heading() -> None:
+    text = PAGE.replace("(asked on 3rd March 2022) - View Source", "Thursday 3rd March 2022")
+
+    assert parse_one(text).heading == "Knife Crime: Young People"
