@@ -1,0 +1,205 @@
+"""Merging parsed records into the archive: identity, filling, conflicts, locks, atomicity."""
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from archive.models import Department, Member, Provenance, Question, SourceDocument
+from ingest.loader import Merger, load_document
+from ingest.parsers.base import ParsedDocument, ParsedMember, ParsedQuestion
+
+pytestmark = pytest.mark.django_db
+
+DOOCEY = ParsedMember(name="Baroness Doocey", party="Liberal Democrat", seat="Life peer")
+QUESTION = "To ask His Majesty's Government what assessment they have made of police morale."
+
+
+def load(*questions: ParsedQuestion, name: str = "doc.txt", layout: str = "plain-list", **kw):
+    data = (name + repr(questions)).encode()
+    document = ParsedDocument(layout=layout, questions=list(questions))
+    return load_document(Path(name), data, hashlib.sha256(data).hexdigest(), document, **kw)
+
+
+def parsed(**fields) -> ParsedQuestion:
+    fields.setdefault("question_text", QUESTION)
+    fields.setdefault("house", "Lords")
+    return ParsedQuestion(**fields)
+
+
+def test_a_new_question_is_created_with_its_people_and_department():
+    report = load(
+        parsed(
+            asker=DOOCEY,
+            department="Home Office",
+            answerer=ParsedMember(name="Lord Hanson of Flint"),
+            answerer_role="Minister of State (Home Office)",
+            answer_text="First.\n\nSecond.",
+            status="answered",
+        )
+    )
+    assert (report.status, report.created, report.updated) == ("ingested", 1, 0)
+    question = Question.objects.get()
+    assert question.asker.party == "Liberal Democrat"
+    assert question.asker.seat == "Life peer"
+    assert question.department.name == "Home Office"
+    assert question.answer_paragraphs == ["First.", "Second."]
+    assert question.asker_name == "Baroness Doocey"
+
+
+def test_the_same_question_from_a_second_source_fills_missing_fields():
+    load(parsed(asker=DOOCEY, department="Home Office"), name="list.txt")
+    report = load(
+        parsed(
+            question_text=QUESTION.replace("His", "Her").replace("'", "\u2019"),
+            heading="Police: Morale",
+            date_tabled=dt.date(2021, 2, 24),
+            date_answered=dt.date(2021, 3, 10),
+        ),
+        name="page.txt",
+    )
+    assert (report.created, report.updated) == (0, 1)
+    question = Question.objects.get()
+    assert question.heading == "Police: Morale"
+    assert question.date_tabled == dt.date(2021, 2, 24)
+    assert question.asker.name == "Baroness Doocey"
+    assert sorted(p.source.path for p in question.provenance.all()) == ["list.txt", "page.txt"]
+
+
+def test_a_conflicting_value_keeps_the_existing_one_and_warns():
+    load(parsed(answerer=ParsedMember(name="Lord A"), answerer_role="Minister"), name="one.txt")
+    load(parsed(answerer_role="Captain of the Gentlemen-at-Arms"), name="two.txt")
+    question = Question.objects.get()
+    assert question.answerer_role == "Minister"
+    assert any("answerer_role differs" in w for w in question.parse_warnings)
+
+
+def test_identical_answers_to_different_questions_stay_separate():
+    load(
+        parsed(question_text="To ask what plans they have for A.", answer_text="Same answer."),
+        parsed(question_text="To ask what plans they have for B.", answer_text="Same answer."),
+    )
+    assert Question.objects.count() == 2
+
+
+def test_same_words_from_different_askers_are_different_questions():
+    load(parsed(asker=DOOCEY))
+    load(parsed(asker=ParsedMember(name="Lord Other", seat="Life peer")), name="other.txt")
+    assert Question.objects.count() == 2
+
+
+def test_uin_house_and_tabling_day_identify_a_question_whatever_its_text():
+    common = {"uin": "HL1234", "date_tabled": dt.date(2024, 5, 1)}
+    load(parsed(question_text="To ask about X, clipped at two hundred and fif", **common))
+    load(parsed(question_text="A full text that differs", **common), name="b.txt")
+    assert Question.objects.count() == 1
+
+
+def test_a_reused_uin_in_another_session_is_another_question():
+    load(parsed(uin="1234", date_tabled=dt.date(2019, 5, 1), question_text="Q one"))
+    load(parsed(uin="1234", date_tabled=dt.date(2024, 5, 1), question_text="Q two"), name="b")
+    assert Question.objects.count() == 2
+
+
+def test_a_truncated_text_never_replaces_a_full_one_but_a_full_one_replaces_it():
+    key = {"uin": "5", "date_tabled": dt.date(2024, 1, 1)}
+    load(parsed(question_text="To ask about the whole", question_truncated=True, **key))
+    question = Question.objects.get()
+    assert question.question_truncated
+    load(parsed(question_text="To ask about the whole thing in full.", **key), name="full")
+    question.refresh_from_db()
+    assert question.question_text == "To ask about the whole thing in full."
+    assert not question.question_truncated
+    load(parsed(question_text="To ask about the", question_truncated=True, **key), name="again")
+    question.refresh_from_db()
+    assert question.question_text == "To ask about the whole thing in full."
+
+
+def test_an_answer_arriving_later_moves_the_status_on():
+    load(parsed(status="unanswered"))
+    load(parsed(status="answered", answer_text="Now answered."), name="later.txt")
+    question = Question.objects.get()
+    assert (question.status, question.answer_text) == ("answered", "Now answered.")
+
+
+def test_a_corrected_answer_keeps_the_original_beside_it():
+    load(parsed(status="answered", answer_text="Wrong figure."))
+    load(parsed(status="corrected", answer_text="Right figure."), name="correction.txt")
+    question = Question.objects.get()
+    assert question.answer_text == "Right figure."
+    assert question.original_answer_text == "Wrong figure."
+    assert question.status == "corrected"
+
+
+def test_fields_an_admin_edited_are_never_overwritten():
+    load(parsed(heading=""))
+    question = Question.objects.get()
+    question.heading = "Fixed by staff"
+    question.answerer_role = "Edited role"
+    question.edited_fields = ["heading", "answerer_role"]
+    question.save()
+    load(parsed(heading="Parsed heading", answerer_role="Parsed role"), name="again.txt")
+    question.refresh_from_db()
+    assert (question.heading, question.answerer_role) == ("Fixed by staff", "Edited role")
+
+
+def test_a_file_failing_part_way_leaves_no_trace():
+    def fail_on_third(position: int) -> None:
+        if position == 2:
+            raise RuntimeError("disk on fire")
+
+    questions = [parsed(question_text=f"To ask question {n}") for n in range(4)]
+    with pytest.raises(RuntimeError):
+        load(*questions, before_each=fail_on_third)
+    assert Question.objects.count() == 0
+    assert Member.objects.count() == 0
+    assert SourceDocument.objects.count() == 0
+    assert Provenance.objects.count() == 0
+
+
+def test_a_dry_run_counts_but_writes_nothing():
+    report = load(parsed(asker=DOOCEY, department="Home Office"), dry_run=True)
+    assert (report.status, report.created) == ("ingested", 1)
+    assert Question.objects.count() == 0
+    assert Department.objects.count() == 0
+
+
+def test_provenance_keeps_the_raw_block_and_source_id():
+    load(parsed(raw_text="Asked by: …\nTo ask …", source_id="1700001"))
+    provenance = Provenance.objects.get()
+    assert provenance.raw_text == "Asked by: …\nTo ask …"
+    assert provenance.external_id == "1700001"
+
+
+def test_a_member_known_only_by_id_gets_a_name_when_one_arrives():
+    load(parsed(uin="9", date_tabled=dt.date(2024, 1, 1), asker=ParsedMember(parliament_id=42)))
+    question = Question.objects.get()
+    assert question.asker.display_name == "Member #42"
+    load(
+        parsed(
+            uin="9",
+            date_tabled=dt.date(2024, 1, 1),
+            asker=ParsedMember(name="Jane Smith", parliament_id=42, party="Labour"),
+        ),
+        name="named.txt",
+    )
+    question.refresh_from_db()
+    assert question.asker.name == "Jane Smith"
+    assert question.asker_name == "Jane Smith"
+    assert Member.objects.count() == 1
+
+
+def test_a_name_links_to_an_id_only_when_exactly_one_member_has_it():
+    Member.objects.create(name="John Smith", house="Commons")
+    Member.objects.create(name="John Smith", house="Commons", seat="Elsewhere")
+    merger = Merger("test")
+    member = merger.member(ParsedMember(name="John Smith", parliament_id=7), "Commons")
+    assert member.parliament_id == 7
+    assert Member.objects.filter(name="John Smith").count() == 3
+
+
+def test_a_department_alias_finds_the_department():
+    Department.objects.create(name="Home Office", aliases=["Home Department"])
+    load(parsed(department="Home Department"))
+    assert Question.objects.get().department.name == "Home Office"
