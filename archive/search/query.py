@@ -1,0 +1,440 @@
+"""The search query language: text -> tree -> SQL for PostgreSQL full-text search.
+
+Pure logic: no Django, no ORM, no database. ``search/engine.py`` runs what this module builds.
+
+The language keeps the promise of the official search page (quotation marks for an exact phrase,
+``AND`` / ``OR`` as link words) and adds a little more::
+
+    query    := or_expr
+    or_expr  := and_expr ( "OR" and_expr )*
+    and_expr := unary ( ["AND"] unary )*          # words side by side are ANDed too
+    unary    := ( "NOT" | "-" | field ":" )* atom
+    atom     := word | word* | "quoted phrase" | "(" or_expr ")"
+    field    := heading | question | answer | asker | answerer | department
+
+Only upper-case AND / OR / NOT are operators, so ``rivers and lakes`` is three ordinary words.
+Parsing is lenient: an unclosed quote or bracket runs to the end, a stray ``)`` or a dangling
+operator is dropped. QueryError is raised only when nothing searchable remains or the query is
+too big; its message is shown to the reader as is.
+
+Stop words ("the", "not", ...) cannot be recognised here because only PostgreSQL knows the
+dictionary: a query of stop words alone compiles, and the engine must check
+``numnode(to_tsquery('english', ...))`` to tell the reader that nothing could be searched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_LENGTH = 1000
+MAX_TERMS = 50
+MAX_DEPTH = 10
+# Shorter prefixes would match a large share of the archive and make the GIN scan slow.
+MIN_PREFIX = 3
+
+NO_WORDS_MESSAGE = (
+    "Your search has no words to look for. Try a word or a phrase in quotation marks, "
+    'e.g. "Parliamentary Estate".'
+)
+TOO_LONG_MESSAGE = f"Your search is too long: please use at most {MAX_LENGTH:,} characters."
+TOO_MANY_TERMS_MESSAGE = f"Your search has too many words: please use at most {MAX_TERMS}."
+TOO_DEEP_MESSAGE = (
+    f"Your search has too many brackets inside one another: please use at most {MAX_DEPTH}."
+)
+
+# Fields searched in the weighted search_vector; the letter is the setweight() label.
+WEIGHTS = {"heading": "A", "question": "B", "answer": "C"}
+# Fields searched by name in a related table: (foreign key column, table, text search config).
+# Member names use 'simple' so that names are never stemmed ("Jones" must not find "Jone").
+NAME_FIELDS = {
+    "asker": ("asker_id", "archive_member", "simple"),
+    "answerer": ("answerer_id", "archive_member", "simple"),
+    "department": ("department_id", "archive_department", "english"),
+}
+FIELDS = (*WEIGHTS, *NAME_FIELDS)
+
+
+class QueryError(ValueError):
+    """A problem with the reader's query; ``message`` is shown on the page as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    prefix: bool = False
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+Node = Term | Phrase | And | Or | Not
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    where_sql: str  # a boolean SQL expression with %s placeholders
+    params: tuple[str, ...]  # values for the placeholders, in order
+    rank_tsquery: str  # positive main-text terms for ts_rank / ts_headline; "" if none
+    tree: Node
+
+
+# --- Tokenising -------------------------------------------------------------------------------
+
+_FIELD_RE = re.compile(rf"({'|'.join(FIELDS)}):", re.IGNORECASE)
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # WORD, PHRASE, FIELD, AND, OR, NOT, "(" or ")"
+    text: str = ""  # a WORD's text or a FIELD's name
+    prefix: bool = False
+    words: tuple[str, ...] = ()
+
+
+def _clean(text: str) -> str:
+    # Control characters (NUL included) separate words; PostgreSQL rejects NUL in text.
+    # Format characters (soft hyphens, zero-width spaces pasted from Word) are dropped so that
+    # they do not split a word, and lone surrogates cannot be sent to the database at all.
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            kept.append(" ")
+        elif category not in ("Cf", "Cs"):
+            kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _searchable(word: str) -> bool:
+    # Pure punctuation or emoji yields no lexeme in PostgreSQL; dropping it here lets us
+    # say "no words" instead of silently matching everything or nothing.
+    return any(char.isalnum() for char in word)
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char == '"':
+            close = text.find('"', i + 1)
+            close = end if close == -1 else close
+            words = tuple(w for w in text[i + 1 : close].split() if _searchable(w))
+            if words:
+                tokens.append(_Token("PHRASE", words=words))
+            i = close + 1
+        elif char in "()":
+            tokens.append(_Token(char))
+            i += 1
+        elif char == "-" and i + 1 < end and not text[i + 1].isspace() and text[i + 1] not in "-)":
+            tokens.append(_Token("NOT"))
+            i += 1
+        elif match := _FIELD_RE.match(text, i):
+            tokens.append(_Token("FIELD", match.group(1).lower()))
+            i = match.end()
+        else:
+            start = i
+            while i < end and not text[i].isspace() and text[i] not in '"()':
+                i += 1
+            word = text[start:i]
+            if word in _OPERATORS:
+                tokens.append(_Token(word))
+                continue
+            bare = word.rstrip("*")
+            if _searchable(bare):
+                prefix = bare != word and len(bare) >= MIN_PREFIX
+                tokens.append(_Token("WORD", bare, prefix))
+    return _drop_unopened_brackets(tokens)
+
+
+def _drop_unopened_brackets(tokens: list[_Token]) -> list[_Token]:
+    # A ")" that closes nothing is read as if it were not there, so "a) OR b" stays an OR.
+    kept, depth = [], 0
+    for token in tokens:
+        if token.kind == ")" and depth == 0:
+            continue
+        depth += {"(": 1, ")": -1}.get(token.kind, 0)
+        kept.append(token)
+    return kept
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+
+def _combine(cls: type[And] | type[Or], children: list[Node]) -> Node | None:
+    flat: list[Node] = []
+    for child in children:
+        flat.extend(child.children if isinstance(child, cls) else (child,))
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else cls(tuple(flat))
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    def _peek(self) -> str:
+        return self.tokens[self.pos].kind if self.pos < len(self.tokens) else "END"
+
+    def _next(self) -> _Token:
+        self.pos += 1
+        return self.tokens[self.pos - 1]
+
+    def parse(self) -> Node | None:
+        return self._or_expr(None)
+
+    def _or_expr(self, field: str | None) -> Node | None:
+        children = []
+        while True:
+            if (child := self._and_expr(field)) is not None:
+                children.append(child)
+            if self._peek() != "OR":
+                return _combine(Or, children)
+            self._next()
+
+    def _and_expr(self, field: str | None) -> Node | None:
+        children = []
+        while self._peek() not in ("OR", ")", "END"):
+            if self._peek() == "AND":
+                self._next()
+            elif (child := self._unary(field)) is not None:
+                children.append(child)
+        return _combine(And, children)
+
+    def _unary(self, field: str | None) -> Node | None:
+        # Prefix operators are collected in a loop, not by recursion, so "- - - - x" cannot
+        # exhaust the stack; the field nearest the operand wins.
+        negated = False
+        while self._peek() in ("NOT", "FIELD"):
+            token = self._next()
+            if token.kind == "NOT":
+                negated = not negated
+            else:
+                field = token.text
+        node = self._atom(field)
+        if node is None or not negated:
+            return node
+        return node.child if isinstance(node, Not) else Not(node)
+
+    def _atom(self, field: str | None) -> Node | None:
+        kind = self._peek()
+        if kind == "WORD":
+            token = self._next()
+            return Term(token.text, token.prefix, field)
+        if kind == "PHRASE":
+            return Phrase(self._next().words, field)
+        if kind == "(":
+            self._next()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(TOO_DEEP_MESSAGE)
+            node = self._or_expr(field)
+            if self._peek() == ")":
+                self._next()
+            self.depth -= 1
+            return node
+        return None  # a NOT or field with nothing after it is dropped
+
+
+def parse(text: str) -> Node:
+    """Parse the reader's query into a tree; raise QueryError if there is nothing to search."""
+    # Measured before cleaning, so that a megabyte of pasted text costs nothing.
+    if len(text.strip()) > MAX_LENGTH:
+        raise QueryError(TOO_LONG_MESSAGE)
+    text = _clean(text)
+    tokens = _tokenize(text)
+    words = sum(len(t.words) for t in tokens) + sum(t.kind == "WORD" for t in tokens)
+    if words > MAX_TERMS:
+        raise QueryError(TOO_MANY_TERMS_MESSAGE)
+    node = _Parser(tokens).parse()
+    if node is None:
+        raise QueryError(NO_WORDS_MESSAGE)
+    return node
+
+
+# --- Compiling --------------------------------------------------------------------------------
+
+_TABLE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _lexeme(word: str, prefix: bool = False, label: str = "") -> str:
+    # The only place user text enters tsquery syntax: always inside quotes, escaped.
+    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    suffix = ("*" if prefix else "") + label
+    return f"{quoted}:{suffix}" if suffix else quoted
+
+
+def _leaf_tsquery(node: Term | Phrase, label: str) -> str:
+    if isinstance(node, Term):
+        return _lexeme(node.text, node.prefix, label)
+    return " <-> ".join(_lexeme(word, label=label) for word in node.words)
+
+
+def _is_one_lexeme(node: Term | Phrase) -> bool:
+    return isinstance(node, Term) or len(node.words) == 1
+
+
+def _group(tsquery: str, leaf: bool) -> str:
+    return tsquery if leaf else f"({tsquery})"
+
+
+@dataclass(frozen=True)
+class _TsQuery:
+    """A subtree searched in search_vector alone, kept as tsquery text so it costs one @@."""
+
+    text: str
+    leaf: bool  # a single lexeme, safe to combine without brackets
+
+
+@dataclass(frozen=True)
+class _Sql:
+    sql: str
+    params: tuple[str, ...]
+
+
+def _vector_match(table: str, tsquery: str) -> _Sql:
+    return _Sql(f"{table}.search_vector @@ to_tsquery('english', %s)", (tsquery,))
+
+
+def _compile(node: Node, table: str) -> _TsQuery | _Sql:
+    if isinstance(node, Term | Phrase):
+        if not (node.text if isinstance(node, Term) else node.words):
+            raise ValueError(f"{node!r} has nothing to search for")  # '' is a tsquery error
+        if node.field in NAME_FIELDS:
+            column, names, config = NAME_FIELDS[node.field]
+            sql = (
+                f"{table}.{column} IN (SELECT id FROM {names} "
+                f"WHERE to_tsvector('{config}', name) @@ to_tsquery('{config}', %s))"
+            )
+            return _Sql(sql, (_leaf_tsquery(node, ""),))
+        label = WEIGHTS.get(node.field or "", "")
+        return _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
+    if isinstance(node, Not):
+        inner = _compile(node.child, table)
+        if isinstance(inner, _TsQuery):
+            return _TsQuery("!" + _group(inner.text, inner.leaf), leaf=True)
+        # IS NOT TRUE rather than NOT: a question with no asker is "not asked by Smith",
+        # whereas NOT (NULL IN (...)) is NULL and would hide it.
+        return _Sql(f"({inner.sql}) IS NOT TRUE", inner.params)
+    if not node.children:
+        raise ValueError(f"{type(node).__name__} needs at least one child")
+    tsquery_op, sql_op = ("&", "AND") if isinstance(node, And) else ("|", "OR")
+    parts = [_compile(child, table) for child in node.children]
+    texts = [_group(p.text, p.leaf) for p in parts if isinstance(p, _TsQuery)]
+    sqls = [p for p in parts if isinstance(p, _Sql)]
+    if not sqls:
+        return _TsQuery(f" {tsquery_op} ".join(texts), leaf=False)
+    if texts:
+        sqls.insert(0, _vector_match(table, f" {tsquery_op} ".join(texts)))
+    return _Sql(
+        f" {sql_op} ".join(f"({p.sql})" for p in sqls),
+        tuple(param for p in sqls for param in p.params),
+    )
+
+
+def _leaves(node: Node, positive_only: bool = False) -> list[Term | Phrase]:
+    if isinstance(node, Term | Phrase):
+        return [node]
+    if isinstance(node, Not):
+        return [] if positive_only else _leaves(node.child)
+    return [leaf for child in node.children for leaf in _leaves(child, positive_only)]
+
+
+def compile_query(node: Node, table: str = "archive_question") -> CompiledQuery:
+    """Compile a tree into a WHERE expression over ``table`` (see CompiledQuery)."""
+    if not _TABLE_RE.fullmatch(table):
+        raise ValueError(f"not a plain table name: {table!r}")
+    compiled = _compile(node, table)
+    if isinstance(compiled, _TsQuery):
+        compiled = _vector_match(table, compiled.text)
+    # ORed and without weight labels, so every matching row gets a rank and ts_headline finds a
+    # fragment even in a field that holds only some of the words.
+    rank_parts = dict.fromkeys(
+        _group(_leaf_tsquery(leaf, ""), _is_one_lexeme(leaf))
+        for leaf in _leaves(node, positive_only=True)
+        if leaf.field not in NAME_FIELDS
+    )
+    return CompiledQuery(compiled.sql, compiled.params, " | ".join(rank_parts), node)
+
+
+def build(text: str, table: str = "archive_question") -> CompiledQuery:
+    """Parse and compile the reader's query; raise QueryError with a message for the page."""
+    return compile_query(parse(text), table)
+
+
+# --- Describing -------------------------------------------------------------------------------
+
+
+def _describe(node: Node, stated: str | None) -> tuple[str, bool]:
+    """Return the text and whether it can stand as an operand without brackets."""
+    if isinstance(node, Term | Phrase):
+        field = f"{node.field}:" if node.field and node.field != stated else ""
+        if isinstance(node, Term):
+            return f"{field}{node.text}{'*' if node.prefix else ''}", True
+        return f'{field}"{" ".join(node.words)}"', True
+    if isinstance(node, Not):
+        text, atomic = _describe(node.child, stated)
+        return f"NOT {text}" if atomic else f"NOT ({text})", True
+    fields = {leaf.field for leaf in _leaves(node)}
+    shared = fields.pop() if len(fields) == 1 else None
+    if shared and shared != stated:
+        text, _ = _describe(node, shared)
+        return f"{shared}:({text})", True
+    parts = []
+    for child in node.children:
+        text, atomic = _describe(child, stated)
+        # AND binds tighter than OR, so only an OR inside an AND needs brackets.
+        bracket = not atomic and (isinstance(node, And) or isinstance(child, Or))
+        parts.append(f"({text})" if bracket else text)
+    return (" " if isinstance(node, And) else " OR ").join(parts), False
+
+
+def describe(node: Node) -> str:
+    """A normalised, human-readable form of the query (for page titles); parses back the same."""
+    return _describe(node, None)[0]
+
+
+def highlight_terms(node: Node) -> list[str]:
+    """Words and phrases (any field) the reader wants to see, negations excluded, deduplicated.
+
+    Prefix terms keep their trailing ``*`` so a highlighter can match the start of words.
+    """
+    seen: dict[str, str] = {}
+    for leaf in _leaves(node, positive_only=True):
+        if isinstance(leaf, Term):
+            text = leaf.text + ("*" if leaf.prefix else "")
+        else:
+            text = " ".join(leaf.words)
+        seen.setdefault(text.casefold(), text)
+    return list(seen.values())
