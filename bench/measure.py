@@ -1,0 +1,129 @@
+"""Timing many runs of one call, and the peak memory of a process tree."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+# A target slower than this on its first warm-up run is run CAPPED_RUNS times, not `runs`:
+# thirty three-second runs per shape would make the baselines take most of the benchmark.
+SLOW_RUN_S = 2.0
+CAPPED_RUNS = 5
+# Runs stop (after CAPPED_RUNS at least) once one target has taken this long: on a busy machine
+# a call can pass the warm-up under SLOW_RUN_S and still take seconds each time after.
+TARGET_BUDGET_S = 60.0
+POLL_S = 0.1
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile: a value that was actually measured, never an interpolation."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+@dataclass
+class Timing:
+    samples_ms: list[float]
+    capped: bool = False
+    error: str = ""
+
+    @property
+    def runs(self) -> int:
+        return len(self.samples_ms)
+
+    def p(self, fraction: float) -> float | None:
+        return round(percentile(self.samples_ms, fraction), 1) if self.samples_ms else None
+
+    @property
+    def max(self) -> float | None:
+        return round(max(self.samples_ms), 1) if self.samples_ms else None
+
+
+def time_calls(call: Callable[[], object], runs: int, warmup: int) -> Timing:
+    """``warmup`` untimed calls, then ``runs`` timed ones (fewer when a call is very slow)."""
+    try:
+        started = time.perf_counter()
+        call()
+        first = time.perf_counter() - started
+        capped = first > SLOW_RUN_S
+        if capped:
+            runs = min(runs, CAPPED_RUNS)
+        else:
+            for _ in range(warmup - 1):
+                call()
+        samples = []
+        begun = time.perf_counter()
+        for _ in range(runs):
+            started = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - started) * 1000)
+            if len(samples) >= CAPPED_RUNS and started - begun > TARGET_BUDGET_S:
+                capped = True
+                break
+    except Exception as error:  # one broken shape must not lose the other results
+        return Timing([], error=f"{type(error).__name__}: {error}"[:300])
+    return Timing(samples, capped)
+
+
+@dataclass
+class ProcessRun:
+    returncode: int
+    wall_s: float
+    peak_rss_mb: float
+
+
+def _tree_peak_bytes(process: psutil.Process) -> int:
+    """The summed high-water RSS (VmHWM) of a process and its descendants, right now.
+
+    The high-water mark, not the current RSS, so a spike between two polls still counts.
+    """
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            with open(f"/proc/{member.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, psutil.Error):
+            continue
+    return total
+
+
+def run_measured(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    stdout: Path,
+    stderr: Path,
+    on_poll: Callable[[float, float], None] | None = None,
+) -> ProcessRun:
+    """Run a command to completion, polling its tree's peak memory every POLL_S seconds."""
+    peak = 0
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        process = psutil.Process(child.pid)
+        last_report = started
+        while True:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                peak = max(peak, _tree_peak_bytes(process))
+            try:
+                returncode = child.wait(timeout=POLL_S)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.perf_counter()
+            if on_poll and now - last_report >= 30:
+                on_poll(now - started, peak / 2**20)
+                last_report = now
+        wall = time.perf_counter() - started
+    return ProcessRun(returncode, wall, peak / 2**20)
