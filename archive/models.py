@@ -131,7 +131,7 @@ class Question(models.Model):
     # Fields an admin corrected; ingest never overwrites them.
     edited_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     # Identity when there is no UIN: a hash of the normalised question text.
-    fingerprint = models.CharField(max_length=64, db_index=True)
+    fingerprint = models.CharField(max_length=64)
 
     # Copies of the related names: a generated column cannot read other tables, and
     # researchers expect a member's or department's name to find their questions.
@@ -161,6 +161,9 @@ class Question(models.Model):
             models.Index(fields=["date"], name="question_date"),
             models.Index(fields=["date_tabled"], name="question_date_tabled"),
             models.Index(fields=["house", "uin"], name="question_house_uin"),
+            # Declared here rather than with db_index, which would add an unused
+            # varchar_pattern_ops index as large again.
+            models.Index(fields=["fingerprint"], name="question_fingerprint"),
             models.Index(fields=["status"], name="question_status"),
             GinIndex(fields=["references"], name="question_references_gin"),
             # For "related questions" on a question's page: same heading, same answer.
