@@ -37,7 +37,13 @@ from ingest.parsers.common import (
     normalise_space,
     parse_date,
 )
-from ingest.parsers.xmltools import MalformedXML, excerpt, load_xml, local_name
+from ingest.parsers.xmltools import (
+    MalformedXML,
+    excerpt,
+    load_xml,
+    local_name,
+    starts_like_xml,
+)
 
 LAYOUT = "qna-xml"
 
@@ -65,7 +71,8 @@ _STATUSES = {
 
 def sniff(data: bytes) -> bool:
     """True if the root element of ``data`` is a QnA ``Questions`` or ``DailyReport``."""
-    return bool(_SNIFF_ROOT.search(data[:_SNIFF_BYTES]))
+    head = data[:_SNIFF_BYTES]
+    return starts_like_xml(head) and bool(_SNIFF_ROOT.search(head))
 
 
 def parse(data: bytes, name: str = "") -> ParsedDocument:

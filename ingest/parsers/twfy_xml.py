@@ -55,7 +55,7 @@ from ingest.parsers.common import (
     normalise_space,
     parse_date,
 )
-from ingest.parsers.xmltools import MalformedXML, excerpt, load_xml
+from ingest.parsers.xmltools import MalformedXML, excerpt, load_xml, starts_like_xml
 
 LAYOUT = "twfy-xml"
 
@@ -88,7 +88,7 @@ _SAME_ITEM_MATCHES = frozenset(
 def sniff(data: bytes) -> bool:
     """True if ``data`` looks like a parlparse written answers file (not debates or WMS)."""
     head = data[:_SNIFF_BYTES]
-    return bool(_SNIFF_ROOT.search(head) and _SNIFF_WRANS.search(head))
+    return starts_like_xml(head) and bool(_SNIFF_ROOT.search(head) and _SNIFF_WRANS.search(head))
 
 
 def parse(data: bytes, name: str = "") -> ParsedDocument:

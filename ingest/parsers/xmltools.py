@@ -15,6 +15,23 @@ class MalformedXML(ValueError):
     """The bytes are not a well-formed XML document we are willing to read."""
 
 
+# Byte-order marks a document may start with before its first "<".
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def starts_like_xml(data: bytes) -> bool:
+    """True if the document's first visible character is ``<``.
+
+    Sniffers search the first few KB for a root element; without this, a text file that
+    merely mentions ``<publicwhip>`` (a README, say) would be taken for XML.
+    """
+    for bom in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return data.lstrip(b" \t\r\n\x00")[:1] == b"<"
+
+
 def load_xml(data: bytes) -> etree._Element:
     """Parse untrusted XML bytes and return the root element, or raise ``MalformedXML``.
 

@@ -328,3 +328,13 @@ def _cpu_seconds(function, data: bytes) -> float:
     start = time.process_time()
     function(data)
     return time.process_time() - start
+
+
+def test_a_text_file_that_mentions_xml_root_elements_is_not_taken_for_xml() -> None:
+    text = (
+        b"# Samples\n\nTheyWorkForYou files have a <publicwhip> root, <ques> and <reply>;\n"
+        b'QnA files a <Questions xmlns="http://data.parliament.uk/QnA/2013/02"> root.\n'
+    )
+    document = parse_document(text, "README.md")
+    assert document.layout not in {"twfy-xml", "qna-xml"}
+    assert "XML" not in document.skip_reason
