@@ -9,17 +9,25 @@ What happens to existing records on re-import, in short:
 - every question records each source it was read from, with the raw block of text.
 Each file is one transaction, so a file that fails part-way leaves no trace. Writes take
 one advisory lock, so concurrent ingests of the same documents cannot duplicate records.
+
+A document is written in batches, not record by record: its members, departments and the
+questions it may match are read in a few queries, every record is merged in memory, in
+order, exactly as if the records were written one at a time, and the results are written
+with a few bulk statements.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
 from archive.models import Department, Member, Provenance, Question, SourceDocument, Status
 from ingest import archive_export
@@ -117,14 +125,24 @@ def load_document(
 ) -> FileReport:
     """Write one parsed document in a single transaction.
 
-    ``before_each`` is called with each record's position before it is written; tests use
-    it to make a file fail part-way.
+    ``before_each`` is called with each record's position before it is merged (the
+    records are written together after the last one); tests use it to make a file fail
+    part-way.
     """
     report = FileReport(str(path), INGESTED, document.layout, questions=len(document.questions))
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
+                # Not waiting for the WAL flush at commit is safe for ingest: a crash can
+                # lose the last files' commits (whole files, never part of one, and the
+                # database stays consistent), and a re-run of the same paths loads them
+                # again. It saves an fsync per file, much of the cost of small files.
+                # One round trip for both: ``set_config(…, true)`` is ``SET LOCAL``.
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s),"
+                    " set_config('synchronous_commit', 'off', true)",
+                    [INGEST_LOCK],
+                )
             # Another ingest may have loaded the same bytes while we waited for the lock.
             known = SourceDocument.objects.filter(sha256=sha256).first()
             if known and known.outcome == SourceDocument.Outcome.INGESTED:
@@ -132,22 +150,27 @@ def load_document(
                     str(path), UNCHANGED, known.layout, questions=known.question_count
                 )
             source = _record_source(path, data, sha256, document, SourceDocument.Outcome.INGESTED)
-            merger = Merger(source_label=path.name)
+            merger = Merger.for_document(path.name, document.questions)
+            provenance = []
             for position, parsed in enumerate(document.questions):
                 if before_each:
                     before_each(position)
-                question, outcome = merger.merge(parsed)
+                question, outcome = merger.merge(position, parsed)
                 if outcome == "created":
                     report.created += 1
                 elif outcome == "updated":
                     report.updated += 1
-                Provenance.objects.create(
-                    question=question,
-                    source=source,
-                    position=position,
-                    external_id=parsed.source_id,
-                    raw_text=parsed.raw_text,
+                provenance.append(
+                    Provenance(
+                        question=question,
+                        source=source,
+                        position=position,
+                        external_id=parsed.source_id,
+                        raw_text=parsed.raw_text,
+                    )
                 )
+            merger.write()
+            Provenance.objects.bulk_create(provenance, batch_size=BATCH_SIZE)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -163,16 +186,29 @@ def _describe(error: Exception) -> str:
 def _record_source(
     path: Path, data: bytes, sha256: str, document: ParsedDocument, outcome: str
 ) -> SourceDocument:
-    source, _ = SourceDocument.objects.update_or_create(
+    # One INSERT … ON CONFLICT UPDATE: what update_or_create does, in one statement.
+    source = SourceDocument(
+        path=str(path),
         sha256=sha256,
-        defaults={
-            "path": str(path),
-            "size": len(data),
-            "layout": document.layout,
-            "outcome": outcome,
-            "reason": document.skip_reason,
-            "question_count": len(document.questions),
-        },
+        size=len(data),
+        layout=document.layout,
+        outcome=outcome,
+        reason=document.skip_reason,
+        question_count=len(document.questions),
+    )
+    SourceDocument.objects.bulk_create(
+        [source],
+        update_conflicts=True,
+        unique_fields=["sha256"],
+        update_fields=[
+            "path",
+            "size",
+            "layout",
+            "outcome",
+            "reason",
+            "question_count",
+            "ingested_at",
+        ],
     )
     return source
 
@@ -196,32 +232,89 @@ def _record_failure(
     return FileReport(str(path), FAILED, layout, reason)
 
 
-class Merger:
-    """Finds or creates the question for each parsed record, within one transaction."""
+# Rows per bulk statement: large enough to amortise round trips, small enough to keep each
+# statement's parameters and planning modest.
+BATCH_SIZE = 500
 
-    def __init__(self, source_label: str) -> None:
+
+class Merger:
+    """Finds or creates the question for each parsed record, within one transaction.
+
+    For a document (``for_document``) everything is decided in memory and written by
+    ``write``: records are merged in order, each seeing what the ones before it did, so a
+    question repeated within a document merges with itself as if written one at a time.
+    Without one (re-parse), ``member`` and ``department`` resolve and save immediately.
+    """
+
+    def __init__(
+        self,
+        source_label: str,
+        members: MemberDirectory | None = None,
+        departments: DepartmentDirectory | None = None,
+    ) -> None:
         self.source_label = source_label
         self._members: dict[tuple, Member] = {}
         self._departments: dict[str, Department] = {}
+        self._directory = members
+        self._department_directory = departments
+        self._related: list[tuple[Member | None, Member | None, Department | None]] = []
+        self._fingerprints: list[str] = []
+        self._index = QuestionIndex([])
+        self._new: list[Question] = []
+        self._changed: dict[int, tuple[Question, set[str]]] = {}
+
+    @classmethod
+    def for_document(cls, source_label: str, records: list[ParsedQuestion]) -> Merger:
+        """A merger with the document's people, bodies and candidate questions loaded.
+
+        People are resolved first, for every record in order, and saved, so that the
+        questions can be matched and written with their ids; the member names a record
+        saw are replayed by ``merge`` (see ``MemberDirectory``).
+        """
+        people = [p for r in records for p in (r.asker, r.answerer) if p]
+        merger = cls(
+            source_label,
+            MemberDirectory(people),
+            DepartmentDirectory({r.department for r in records if r.department}),
+        )
+        for position, parsed in enumerate(records):
+            merger._directory.position = position
+            merger._related.append(merger.related(parsed))
+        merger._directory.save()
+        merger._department_directory.save()
+        merger._fingerprints = [fingerprint(r.question_text) for r in records]
+        merger._index = QuestionIndex.load(records, merger._fingerprints)
+        merger._attach_related(merger._index.questions)
+        merger._directory.rewind()
+        return merger
+
+    def related(self, parsed: ParsedQuestion) -> tuple:
+        house = parsed.house
+        asker = self.member(parsed.asker, house) if parsed.asker else None
+        # Ministers answer in their own house, so the question's house is theirs too.
+        answerer = self.member(parsed.answerer, house) if parsed.answerer else None
+        department = self.department(parsed.department) if parsed.department else None
+        return asker, answerer, department
+
+    def _attach_related(self, questions: list[Question]) -> None:
+        """Give loaded questions the directory's own member and department objects, so
+        ``copy_names`` reads no row and sees the names as they change."""
+        members = {m.pk: m for m in self._directory.members}
+        departments = {d.pk: d for d in self._department_directory.departments}
+        missing = {q.asker_id for q in questions} | {q.answerer_id for q in questions}
+        missing -= {None, *members}
+        members.update((m.pk, m) for m in Member.objects.filter(pk__in=missing))
+        missing = {q.department_id for q in questions} - {None, *departments}
+        departments.update((d.pk, d) for d in Department.objects.filter(pk__in=missing))
+        for question in questions:
+            if question.asker_id:
+                question.asker = members[question.asker_id]
+            if question.answerer_id:
+                question.answerer = members[question.answerer_id]
+            if question.department_id:
+                question.department = departments[question.department_id]
 
     # -- identity ---------------------------------------------------------------------
-
-    def find_existing(self, parsed: ParsedQuestion, asker: Member | None) -> Question | None:
-        if parsed.uin and parsed.house:
-            same_uin = Question.objects.filter(house=parsed.house, uin=parsed.uin)
-            if parsed.date_tabled:
-                found = same_uin.filter(date_tabled=parsed.date_tabled).first()
-                if found:
-                    return found
-            elif parsed.date_answered:
-                # Sources that print no tabling date (parlparse) still date the answer.
-                found = same_uin.filter(date_answered=parsed.date_answered).first()
-                if found:
-                    return found
-        for candidate in Question.objects.filter(fingerprint=fingerprint(parsed.question_text)):
-            if self._compatible(candidate, parsed, asker):
-                return candidate
-        return None
 
     @staticmethod
     def _compatible(candidate: Question, parsed: ParsedQuestion, asker: Member | None) -> bool:
@@ -238,23 +331,65 @@ class Merger:
             and parsed.date_tabled != candidate.date_tabled
         )
 
+    def find_existing(
+        self, parsed: ParsedQuestion, asker: Member | None, print_: str
+    ) -> Question | None:
+        if parsed.uin and parsed.house:
+            same_uin = self._index.by_uin(parsed.house, parsed.uin)
+            if parsed.date_tabled:
+                found = [q for q in same_uin if q.date_tabled == parsed.date_tabled]
+                if found:
+                    return found[0]
+            elif parsed.date_answered:
+                # Sources that print no tabling date (parlparse) still date the answer.
+                found = [q for q in same_uin if q.date_answered == parsed.date_answered]
+                if found:
+                    return found[0]
+        for candidate in self._index.by_fingerprint(print_):
+            if self._compatible(candidate, parsed, asker):
+                return candidate
+        return None
+
     # -- merging ----------------------------------------------------------------------
 
-    def merge(self, parsed: ParsedQuestion) -> tuple[Question, str]:
-        house = parsed.house
-        asker = self.member(parsed.asker, house) if parsed.asker else None
-        # Ministers answer in their own house, so the question's house is theirs too.
-        answerer = self.member(parsed.answerer, house) if parsed.answerer else None
-        department = self.department(parsed.department) if parsed.department else None
-        existing = self.find_existing(parsed, asker)
+    def merge(self, position: int, parsed: ParsedQuestion) -> tuple[Question, str]:
+        """Merge the document's record at ``position``; nothing is written until ``write``."""
+        for member in self._directory.replay(position):
+            self._index.refresh_names(member)
+        asker, answerer, department = self._related[position]
+        print_ = self._fingerprints[position]
+        existing = self.find_existing(parsed, asker, print_)
         if existing is None:
-            return self._create(parsed, asker, answerer, department), "created"
+            question = self._create(parsed, print_, asker, answerer, department)
+            self._new.append(question)
+            self._index.add(question, new=True)
+            return question, "created"
         changed = self._update(existing, parsed, asker, answerer, department)
-        return existing, "updated" if changed else "unchanged"
+        if not changed:
+            return existing, "unchanged"
+        self._index.moved(existing)
+        if existing.pk is not None:
+            self._changed.setdefault(existing.pk, (existing, set()))[1].update(changed)
+        return existing, "updated"
+
+    def write(self) -> None:
+        """Write what ``merge`` decided: new questions, changed ones, refreshed names."""
+        Question.objects.bulk_create(self._new, batch_size=BATCH_SIZE)
+        changed = [question for question, _ in self._changed.values()]
+        if changed:
+            now = timezone.now()
+            for question in changed:
+                question.updated_at = now  # bulk_update does not apply auto_now
+            fields = set().union(*(names for _, names in self._changed.values()))
+            Question.objects.bulk_update(
+                changed, sorted(fields | {"updated_at"}), batch_size=BATCH_SIZE
+            )
+        self._directory.refresh_question_names()
 
     def _create(
         self,
         parsed: ParsedQuestion,
+        print_: str,
         asker: Member | None,
         answerer: Member | None,
         department: Department | None,
@@ -268,13 +403,12 @@ class Merger:
             question_truncated=parsed.question_truncated,
             answer_truncated=parsed.answer_truncated,
             parse_warnings=list(dict.fromkeys(parsed.warnings)),
-            fingerprint=fingerprint(parsed.question_text),
+            fingerprint=print_,
             asker=asker,
             answerer=answerer,
             department=department,
         )
         copy_names(question)
-        question.save()
         return question
 
     def _update(
@@ -284,7 +418,8 @@ class Merger:
         asker: Member | None,
         answerer: Member | None,
         department: Department | None,
-    ) -> bool:
+    ) -> set[str]:
+        """Merge ``parsed`` into ``question`` in memory; returns the columns it changed."""
         locked = set(question.edited_fields)
         before = _snapshot(question)
         warnings = list(question.parse_warnings)
@@ -340,13 +475,13 @@ class Merger:
             ]
         question.parse_warnings = list(dict.fromkeys([*warnings, *parsed.warnings]))
         copy_names(question)
-        if _snapshot(question) == before:
-            return False
-        if "question_text" not in locked:
+        after = _snapshot(question)
+        changed = {name for name, value in after.items() if before[name] != value}
+        if changed and "question_text" not in locked:
             # An admin's corrected text must not stop the source's copies finding it.
             question.fingerprint = fingerprint(question.question_text)
-        question.save()
-        return True
+            changed.add("fingerprint")
+        return changed
 
     # -- people and bodies ------------------------------------------------------------
 
@@ -355,13 +490,265 @@ class Merger:
             return None
         key = (parsed.name, parsed.parliament_id, parsed.twfy_id, parsed.house or house)
         if key not in self._members:
-            self._members[key] = resolve_member(parsed, parsed.house or house)
+            if self._directory is None:
+                self._members[key] = resolve_member(parsed, parsed.house or house)
+            else:
+                self._members[key] = self._directory.resolve(parsed, parsed.house or house)
         return self._members[key]
 
     def department(self, name: str) -> Department:
         if name not in self._departments:
-            self._departments[name] = resolve_department(name)
+            if self._department_directory is None:
+                self._departments[name] = resolve_department(name)
+            else:
+                self._departments[name] = self._department_directory.resolve(name)
         return self._departments[name]
+
+
+class QuestionIndex:
+    """The questions one document may match, by (house, UIN) and by fingerprint.
+
+    Lookups return candidates in ``Question.Meta.ordering`` (``-date, -id``, undated first
+    as Postgres sorts NULLs in a descending order), which decided ``.first()`` when each
+    record queried the table; questions created in this document come before stored ones
+    of the same date, as their ids will be higher.
+    """
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        self.questions: list[Question] = []
+        self._uin: dict[tuple[str, str], list[Question]] = defaultdict(list)
+        self._fingerprint: dict[str, list[Question]] = defaultdict(list)
+        self._keys: dict[int, tuple[tuple[str, str], str]] = {}
+        self._created: dict[int, int] = {}
+        for question in questions:
+            self.add(question)
+
+    @classmethod
+    def load(cls, records: list[ParsedQuestion], fingerprints: list[str]) -> QuestionIndex:
+        uins = {r.uin for r in records if r.uin and r.house}
+        houses = {r.house for r in records if r.uin and r.house}
+        # Locked so an admin's save cannot land between our read and our bulk write.
+        stored = (
+            Question.objects.select_for_update()
+            .defer("search_vector")
+            .filter(Q(fingerprint__in=set(fingerprints)) | Q(house__in=houses, uin__in=uins))
+        )
+        return cls(stored)
+
+    def add(self, question: Question, *, new: bool = False) -> None:
+        if new:
+            self._created[id(question)] = len(self._created)
+        self.questions.append(question)
+        self._file(question)
+
+    def moved(self, question: Question) -> None:
+        """Re-file a question whose house, UIN or fingerprint a merge may have changed."""
+        uin_key, print_ = self._keys[id(question)]
+        if (uin_key, print_) != _index_keys(question):
+            self._uin[uin_key].remove(question)
+            self._fingerprint[print_].remove(question)
+            self._file(question)
+
+    def by_uin(self, house: str, uin: str) -> list[Question]:
+        return sorted(self._uin.get((house, uin), ()), key=self._archive_order)
+
+    def by_fingerprint(self, print_: str) -> list[Question]:
+        return sorted(self._fingerprint.get(print_, ()), key=self._archive_order)
+
+    def refresh_names(self, member: Member) -> None:
+        """What ``UPDATE … SET asker_name`` did to the questions when each record was
+        written: the ones this document already merged see a member's new name."""
+        for question in self.questions:
+            if question.asker_id == member.pk:
+                question.asker_name = member.name
+            if question.answerer_id == member.pk:
+                question.answerer_name = member.name
+
+    def _file(self, question: Question) -> None:
+        uin_key, print_ = self._keys[id(question)] = _index_keys(question)
+        self._uin[uin_key].append(question)
+        self._fingerprint[print_].append(question)
+
+    def _archive_order(self, question: Question) -> tuple:
+        date = question.date_answered or question.date_tabled
+        created = self._created.get(id(question))
+        return (
+            date is not None,
+            -date.toordinal() if date else 0,
+            created is None,
+            -(created if created is not None else question.pk),
+        )
+
+
+def _index_keys(question: Question) -> tuple[tuple[str, str], str]:
+    return (question.house, question.uin), question.fingerprint
+
+
+class MemberDirectory:
+    """The members a set of parsed members may mean, read in one query, resolved in memory.
+
+    ``resolve`` applies the rules of ``resolve_member`` to the members read plus the ones
+    it creates, so a name seen twice in a document is one member. Nothing is written until
+    ``save`` (new members, details filled) and ``refresh_question_names``.
+
+    When a member gains a name, questions naming it are refreshed (``asker_name``…). A
+    document's records are resolved before its questions are merged, so the directory notes
+    at which ``position`` each name arrived; ``rewind`` puts back the names members had
+    before the document and ``replay`` gives each back as the merge reaches its record.
+    """
+
+    def __init__(self, parsed: Iterable[ParsedMember]) -> None:
+        parsed = list(parsed)
+        ids = {p.parliament_id for p in parsed if p.parliament_id}
+        twfy_ids = {p.twfy_id for p in parsed if p.twfy_id}
+        names = {p.name for p in parsed if p.name}
+        self._members: dict[int, Member] = {}  # by id(): new members have no pk yet
+        self.position = 0
+        self._by_id: dict[int, Member] = {}
+        self._by_twfy_id: dict[str, Member] = {}
+        self._by_name: dict[str, list[Member]] = defaultdict(list)
+        self._new: list[Member] = []
+        self._filled: dict[int, Member] = {}
+        # (position, member, name before, name after) for every refresh of question names.
+        self._renames: list[tuple[int, Member, str, str]] = []
+        if ids or twfy_ids or names:
+            found = Member.objects.filter(
+                Q(parliament_id__in=ids)
+                | Q(twfy_id__in=twfy_ids)
+                | Q(name__in=names)
+                | Q(aliases__overlap=list(names))
+            )
+            for member in found:
+                self._add(member)
+
+    def resolve(self, parsed: ParsedMember, house: str) -> Member:
+        """``resolve_member``'s rules, in memory."""
+        member = None
+        if parsed.parliament_id:
+            member = self._by_id.get(parsed.parliament_id)
+        if member is None and parsed.twfy_id:
+            member = self._by_twfy_id.get(parsed.twfy_id)
+        if member is None and parsed.name:
+            matches = [
+                m
+                for m in self._by_name.get(parsed.name, ())
+                if (not house or m.house in (house, ""))
+                # A candidate that carries a different id of the same kind is someone else.
+                and not (parsed.parliament_id and m.parliament_id is not None)
+                and not (parsed.twfy_id and m.twfy_id != "")
+            ]
+            if len(matches) == 1:
+                member = matches[0]
+        if member is None:
+            member = Member(
+                name=parsed.name,
+                party=parsed.party,
+                seat=parsed.seat,
+                house=house,
+                parliament_id=parsed.parliament_id,
+                twfy_id=parsed.twfy_id,
+            )
+            self._new.append(member)
+            self._add(member)
+            return member
+        name_before = member.name
+        changed = False
+        for field, value in (
+            ("name", parsed.name),
+            ("party", parsed.party),
+            ("seat", parsed.seat),
+            ("house", house),
+            ("parliament_id", parsed.parliament_id),
+            ("twfy_id", parsed.twfy_id),
+        ):
+            if value and not getattr(member, field):
+                setattr(member, field, value)
+                changed = True
+        if changed:
+            self._add(member)  # filed under the name or ids it has gained
+            if member.pk is not None:
+                self._filled[member.pk] = member
+            if parsed.name:
+                # The name may be new to questions that knew this member only by id.
+                self._renames.append((self.position, member, name_before, member.name))
+        return member
+
+    @property
+    def members(self) -> list[Member]:
+        return list(self._members.values())
+
+    def save(self) -> None:
+        Member.objects.bulk_create(self._new, batch_size=BATCH_SIZE)
+        Member.objects.bulk_update(
+            list(self._filled.values()),
+            ["name", "party", "seat", "house", "parliament_id", "twfy_id"],
+            batch_size=BATCH_SIZE,
+        )
+
+    def rewind(self) -> None:
+        for _, member, before, _ in reversed(self._renames):
+            member.name = before
+
+    def replay(self, position: int) -> list[Member]:
+        """The members whose name changed at ``position``, given that name back."""
+        renamed = []
+        for at, member, _, after in self._renames:
+            if at == position:
+                member.name = after
+                renamed.append(member)
+        return renamed
+
+    def refresh_question_names(self) -> None:
+        """Write the names members gained onto every question that names them."""
+        renamed = {member.pk for _, member, _, _ in self._renames}
+        if renamed:
+            for role in ("asker", "answerer"):
+                name = Member.objects.filter(pk=OuterRef(f"{role}_id")).values("name")
+                Question.objects.filter(**{f"{role}__in": renamed}).update(
+                    **{f"{role}_name": Subquery(name)}
+                )
+
+    def _add(self, member: Member) -> None:
+        self._members[id(member)] = member
+        if member.parliament_id:
+            self._by_id[member.parliament_id] = member
+        if member.twfy_id:
+            self._by_twfy_id[member.twfy_id] = member
+        for name in (member.name, *member.aliases):
+            if name and member not in self._by_name[name]:
+                self._by_name[name].append(member)
+
+
+class DepartmentDirectory:
+    """The departments a set of names may mean, read in one query, resolved in memory."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        names = list(names)
+        # In the table's order (by name), which decided ``.first()`` among aliases.
+        self.departments: list[Department] = list(
+            Department.objects.filter(Q(name__in=names) | Q(aliases__overlap=names))
+            if names
+            else ()
+        )
+        self._new: list[Department] = []
+
+    def resolve(self, name: str) -> Department:
+        """``resolve_department``'s rules, in memory; new departments wait for ``save``."""
+        department = next((d for d in self.departments if d.name == name), None) or next(
+            (d for d in self.departments if name in d.aliases), None
+        )
+        if department is None:
+            department = Department(name=name)
+            self.departments.append(department)
+            self._new.append(department)
+        return department
+
+    def save(self) -> None:
+        # ON CONFLICT, as get_or_create would: a department another writer has just
+        # created (staff, outside the ingest lock) is taken, not duplicated.
+        Department.objects.bulk_create(
+            self._new, update_conflicts=True, unique_fields=["name"], update_fields=["name"]
+        )
 
 
 TRUNCATION_FLAGS = {"question_text": "question_truncated", "answer_text": "answer_truncated"}
@@ -392,60 +779,15 @@ def resolve_member(parsed: ParsedMember, house: str) -> Member:
     Ids are certain; a name links to an id-bearing record only when exactly one member
     of that name (in that house, when known) exists, so namesakes are never guessed.
     """
-    member = None
-    if parsed.parliament_id:
-        member = Member.objects.filter(parliament_id=parsed.parliament_id).first()
-    if member is None and parsed.twfy_id:
-        member = Member.objects.filter(twfy_id=parsed.twfy_id).first()
-    if member is None and parsed.name:
-        candidates = Member.objects.filter(name=parsed.name) | Member.objects.filter(
-            aliases__contains=[parsed.name]
-        )
-        if house:
-            candidates = candidates.filter(house__in=[house, ""])
-        # A candidate that carries a different id of the same kind is someone else.
-        if parsed.parliament_id:
-            candidates = candidates.filter(parliament_id__isnull=True)
-        if parsed.twfy_id:
-            candidates = candidates.filter(twfy_id="")
-        matches = list(candidates.distinct()[:2])
-        if len(matches) == 1:
-            member = matches[0]
-    if member is None:
-        return Member.objects.create(
-            name=parsed.name,
-            party=parsed.party,
-            seat=parsed.seat,
-            house=house,
-            parliament_id=parsed.parliament_id,
-            twfy_id=parsed.twfy_id,
-        )
-    changed = False
-    for field, value in (
-        ("name", parsed.name),
-        ("party", parsed.party),
-        ("seat", parsed.seat),
-        ("house", house),
-        ("parliament_id", parsed.parliament_id),
-        ("twfy_id", parsed.twfy_id),
-    ):
-        if value and not getattr(member, field):
-            setattr(member, field, value)
-            changed = True
-    if changed:
-        member.save()
-        if parsed.name:
-            # The name may be new to questions that knew this member only by id.
-            Question.objects.filter(asker=member).update(asker_name=member.name)
-            Question.objects.filter(answerer=member).update(answerer_name=member.name)
+    directory = MemberDirectory([parsed])
+    member = directory.resolve(parsed, house)
+    directory.save()
+    directory.refresh_question_names()
     return member
 
 
 def resolve_department(name: str) -> Department:
-    department = (
-        Department.objects.filter(name=name).first()
-        or Department.objects.filter(aliases__contains=[name]).first()
-    )
-    if department is None:
-        department, _ = Department.objects.get_or_create(name=name)
+    directory = DepartmentDirectory([name])
+    department = directory.resolve(name)
+    directory.save()
     return department
