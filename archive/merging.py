@@ -108,31 +108,27 @@ def _merged_aliases(survivor_name: str, names: Iterable[str]) -> list[str]:
     return [name for name in dict.fromkeys(names) if name and name != survivor_name]
 
 
-def _take_ingest_lock() -> None:
+def _lock(model, survivor, others: Iterable, noun: str) -> tuple:
+    """Fresh, row-locked copies of the survivor and the records merged into it.
+
+    Takes the ingest lock first, so a merge never interleaves with a running ingest.
+    """
+    other_ids = sorted({other.pk for other in others} - {survivor.pk})
+    if not other_ids:
+        raise MergeError("Choose at least two records: the one to keep and one to merge into it.")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
-
-
-def _others(survivor_pk: int, others: Iterable[Member | Department]) -> list[int]:
-    ids = sorted({other.pk for other in others} - {survivor_pk})
-    if not ids:
-        raise MergeError("Choose at least two records: the one to keep and one to merge into it.")
-    return ids
+    locked = model.objects.select_for_update().in_bulk([survivor.pk, *other_ids])
+    if len(locked) != len(other_ids) + 1:
+        raise MergeError(f"Some of the chosen {noun} no longer exist; reload the page.")
+    return locked[survivor.pk], [locked[pk] for pk in other_ids]
 
 
 def merge_members(survivor: Member, others: Iterable[Member]) -> MergeResult:
     """Merge ``others`` into ``survivor``; see the module docstring for what that does."""
-    other_ids = _others(survivor.pk, others)
     with transaction.atomic():
-        _take_ingest_lock()
-        locked = {
-            m.pk: m
-            for m in Member.objects.select_for_update().filter(pk__in=[survivor.pk, *other_ids])
-        }
-        if len(locked) != len(other_ids) + 1:
-            raise MergeError("Some of the chosen members no longer exist; reload the page.")
-        survivor = locked[survivor.pk]
-        merged = [locked[pk] for pk in other_ids]
+        survivor, merged = _lock(Member, survivor, others, "members")
+        other_ids = [m.pk for m in merged]
         everyone = [survivor, *merged]
         for name in MEMBER_IDS:
             values = {getattr(m, name) for m in everyone if getattr(m, name)}
@@ -174,17 +170,9 @@ def merge_members(survivor: Member, others: Iterable[Member]) -> MergeResult:
 
 def merge_departments(survivor: Department, others: Iterable[Department]) -> MergeResult:
     """Merge ``others`` into ``survivor``; see the module docstring for what that does."""
-    other_ids = _others(survivor.pk, others)
     with transaction.atomic():
-        _take_ingest_lock()
-        locked = {
-            d.pk: d
-            for d in Department.objects.select_for_update().filter(pk__in=[survivor.pk, *other_ids])
-        }
-        if len(locked) != len(other_ids) + 1:
-            raise MergeError("Some of the chosen departments no longer exist; reload the page.")
-        survivor = locked[survivor.pk]
-        merged = [locked[pk] for pk in other_ids]
+        survivor, merged = _lock(Department, survivor, others, "departments")
+        other_ids = [d.pk for d in merged]
         survivor.aliases = _merged_aliases(
             survivor.name,
             [*survivor.aliases, *(n for d in merged for n in (d.name, *d.aliases))],
