@@ -95,6 +95,7 @@ def record_starts(lines: Sequence[Line]) -> list[int]:
     """
     starts: list[int] = []
     seen: set[Label] = set()
+    opener = Label.TO_ASK
     for index, line in enumerate(lines):
         label = label_of(line.text)
         if label is None:
@@ -103,12 +104,21 @@ def record_starts(lines: Sequence[Line]) -> list[int]:
             # An answer closes a record but never opens one.
             seen.add(label)
             continue
-        past_question = Label.TO_ASK in seen or Label.ANSWERED_BY in seen
-        if not starts or past_question or label in seen:
+        answered = Label.ANSWERED_BY in seen
+        if answered and _OPENING_ORDER[label] > _OPENING_ORDER[opener]:
+            # An answer may quote the formula ("To ask … , the Minister said"): where records
+            # open with "Asked by", only another "Asked by" opens the next one.
+            continue
+        if not starts or answered or Label.TO_ASK in seen or label in seen:
             starts.append(index)
             seen = set()
+            opener = label
         seen.add(label)
     return starts
+
+
+# The order of the labels that can open a record.
+_OPENING_ORDER = {Label.ASKED_BY: 0, Label.QUESTION_TO: 1, Label.TO_ASK: 2}
 
 
 def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:

@@ -251,3 +251,37 @@ def test_sniff_needs_the_to_ask_formula_and_a_label() -> None:
     assert plain_list.sniff(LORDS_RECORD)
     assert not plain_list.sniff("To ask about the weather is polite.\nNothing else here.")
     assert not plain_list.sniff("Asked by: a friend\nAnswered by: nobody")
+
+
+def test_an_answer_paragraph_starting_with_the_formula_stays_in_the_answer() -> None:
+    text = (
+        "Asked by: Jane Smith (Labour - Leeds North)\n"
+        "Question to the Home Office:\n"
+        "To ask the Secretary of State for the Home Department what steps she is taking.\n"
+        "Answered by Joe Bloggs - Minister of State\n"
+        "The Department answered a similar question last year.\n"
+        "To ask the Secretary of State about this again would add nothing new.\n"
+        "Asked by: John Doe (Conservative - Bath)\n"
+        "Question to the Home Office:\n"
+        "To ask the Secretary of State for the Home Department about fraud.\n"
+        "Answered by Joe Bloggs - Minister of State\n"
+        "Fraud is a priority.\n"
+    )
+    first, second = plain_list.parse(text).questions
+    assert first.answer_text.endswith("would add nothing new.")
+    assert second.asker.name == "John Doe"
+
+
+def test_records_that_open_with_the_formula_still_split_after_an_answer() -> None:
+    text = (
+        "To ask the Secretary of State for Education about schools.\n"
+        "Answered by Joe Bloggs - Minister of State\n"
+        "Schools are funded.\n"
+        "To ask the Secretary of State for Education about colleges.\n"
+        "Answered by Joe Bloggs - Minister of State\n"
+        "Colleges are funded.\n"
+    )
+    assert [q.answer_text for q in plain_list.parse(text).questions] == [
+        "Schools are funded.",
+        "Colleges are funded.",
+    ]
