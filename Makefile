@@ -67,11 +67,14 @@ clean: db-stop
 # The benchmark: a synthetic corpus of N questions (cached in bench/corpus/N), ingested into a
 # fresh database of its own (var/bench-pgdata), then a fixed query mix against the site and two
 # baselines. Writes bench/results.json and bench/results.md. `make bench N=20000` is the quick one.
+# CORPUS=real copies the ../shared/real samples with fresh ids instead (bench/corpus/real-N),
+# and writes bench/results-real.json and bench/results-real.md.
 N ?= 1000000
 BENCH_SEED ?= 1
+CORPUS ?= synthetic
 .PHONY: bench
 bench: install-dev
-	$(BIN)/python -m bench --n $(N) --seed $(BENCH_SEED)
+	$(BIN)/python -m bench --n $(N) --seed $(BENCH_SEED) --corpus $(CORPUS)
 
 # The load test (not part of `make test`): gunicorn on 127.0.0.1 serving a database of its own
 # (archive_loadtest, seeded once), locust in steps of 1, 2, 4, 8 and 16 users for 30 s each;

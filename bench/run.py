@@ -115,7 +115,8 @@ class IngestResult:
         return self.questions / self.wall_s if self.wall_s else 0.0
 
 
-def ingest(folder: Path, n: int, env: dict[str, str]) -> IngestResult:
+def ingest(folder: Path, n: int | str, env: dict[str, str]) -> IngestResult:
+    """Ingest ``folder``; ``n`` names the report files (the corpus folder's name)."""
     from bench.measure import run_measured
 
     report_path = Path(str(INGEST_REPORT).format(n=n))
@@ -166,7 +167,9 @@ class ShapeResult:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def run_mix(seed: int, runs: int, warmup: int, only: set[str] | None) -> list[ShapeResult]:
+def run_mix(
+    seed: int, runs: int, warmup: int, only: set[str] | None, kind: str = "synthetic"
+) -> list[ShapeResult]:
     from django.test import Client
     from django.urls import reverse
 
@@ -183,9 +186,14 @@ def run_mix(seed: int, runs: int, warmup: int, only: set[str] | None) -> list[Sh
     except Exception:  # no such routes yet, or a URLconf that does not import: errors below
         page_url, api_url = "/search", "/api/questions"
     client = Client(HTTP_HOST="localhost", raise_request_exception=False)
-    top_asker = corpus.cast(seed).mps[0].name
+    if kind == "real":
+        from bench import real_corpus
+
+        top_asker, terms = real_corpus.top_asker(), shapes.REAL
+    else:
+        top_asker, terms = corpus.cast(seed).mps[0].name, shapes.SYNTHETIC
     results = []
-    for shape in shapes.mix(top_asker, deep_page=min(50, MAX_PAGE)):
+    for shape in shapes.mix(top_asker, deep_page=min(50, MAX_PAGE), terms=terms):
         if only and shape.name not in only:
             continue
         result = ShapeResult(shape.name, shape.params)
@@ -277,7 +285,12 @@ def machine() -> dict:
 
 
 def results_document(
-    n: int, seed: int, ingest_result: IngestResult, shape_results: list[ShapeResult], info: dict
+    n: int,
+    seed: int,
+    ingest_result: IngestResult,
+    shape_results: list[ShapeResult],
+    info: dict,
+    kind: str = "synthetic",
 ) -> dict:
     shapes_out = {}
     for r in shape_results:
@@ -310,11 +323,17 @@ def results_document(
             "errors": r.errors,
         }
     bulk = bool(ingest_result.totals.get("method"))
+    if bulk:
+        command = f".venv/bin/python -m bench --n {n} --bulk-load"
+    elif kind == "real":
+        command = f"make bench CORPUS=real N={n}"
+    else:
+        command = f"make bench N={n}"
+    extra = {"corpus": kind} if kind != "synthetic" else {}
     return {
         "n": n,
-        "command": f".venv/bin/python -m bench --n {n} --bulk-load"
-        if bulk
-        else f"make bench N={n}",
+        **extra,
+        "command": command,
         "ingest": {
             "questions_per_s": round(ingest_result.questions_per_s, 1),
             "peak_rss_mb": round(ingest_result.peak_rss_mb, 1),
@@ -348,7 +367,12 @@ def markdown(doc: dict) -> str:
     m, ing, db = doc["machine"], doc["ingest"], doc["database"]
     pg = m["postgresql_settings"]
     lines = [
-        f"## Benchmark: {doc['n']:,} questions",
+        (
+            f"## Benchmark: {ing['questions']:,} questions of real text (N={doc['n']:,}: the "
+            "`shared/real` samples copied with fresh ids, `bench/real_corpus.py`)"
+            if doc.get("corpus") == "real"
+            else f"## Benchmark: {doc['n']:,} questions"
+        ),
         "",
         f"{m['date']}; {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM; PostgreSQL "
         f"{m['postgresql']} (server defaults: shared_buffers {pg['shared_buffers']}, work_mem "
@@ -447,8 +471,17 @@ def main(argv: list[str] | None = None) -> int:
         help="load the questions with COPY instead of the ingest command, to time searches at "
         "sizes the ingest cannot reach; writes bench/results-bulk-<N>.json and .md instead",
     )
+    parser.add_argument(
+        "--corpus",
+        choices=("synthetic", "real"),
+        default="synthetic",
+        help="real: the shared/real sample files copied with fresh ids up to N questions "
+        "(bench/corpus/real-<N>/); writes bench/results-real.json and .md instead",
+    )
     parser.add_argument("--shape", action="append", help="run only this shape (repeatable)")
     args = parser.parse_args(argv)
+    if args.bulk_load and args.corpus == "real":
+        parser.error("--bulk-load loads the synthetic corpus only")
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     env = configure_environment()
@@ -459,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.bulk_load:
         results_json = BENCH_DIR / f"results-bulk-{args.n}.json"
         results_md = BENCH_DIR / f"results-bulk-{args.n}.md"
+    elif args.corpus == "real":
+        results_json = BENCH_DIR / "results-real.json"
+        results_md = BENCH_DIR / "results-real.md"
     if args.reuse_db:
         attach_database()
         previous = json.loads(results_json.read_text())["ingest"]
@@ -484,12 +520,23 @@ def main(argv: list[str] | None = None) -> int:
         ingest_result.vacuum_s = _vacuum()
     else:
         started = time.perf_counter()
-        folder, generated = corpus.ensure_corpus(args.n, args.seed, progress=_generation_progress)
+        if args.corpus == "real":
+            from bench import real_corpus
+
+            try:
+                folder, generated, _ = real_corpus.ensure_corpus(args.n)
+            except real_corpus.RealDataMissing as error:
+                log(f"error: {error}")
+                return 2
+        else:
+            folder, generated = corpus.ensure_corpus(
+                args.n, args.seed, progress=_generation_progress
+            )
         took = time.perf_counter() - started
         log(f"corpus {folder}: " + (f"generated in {took:.0f} s" if generated else "cached"))
         log(f"fresh database in {PGDATA}")
         fresh_database()
-        ingest_result = ingest(folder, args.n, env)
+        ingest_result = ingest(folder, folder.name, env)
         log(
             f"ingested {ingest_result.questions:,} questions in {ingest_result.wall_s:.1f} s: "
             f"{ingest_result.questions_per_s:,.0f}/s, peak RSS {ingest_result.peak_rss_mb:.0f} MB"
@@ -497,8 +544,8 @@ def main(argv: list[str] | None = None) -> int:
         ingest_result.vacuum_s = _vacuum()
 
     only = set(args.shape) if args.shape else None
-    shape_results = run_mix(args.seed, args.runs, args.warmup, only)
-    doc = results_document(args.n, args.seed, ingest_result, shape_results, machine())
+    shape_results = run_mix(args.seed, args.runs, args.warmup, only, args.corpus)
+    doc = results_document(args.n, args.seed, ingest_result, shape_results, machine(), args.corpus)
     results_json.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     table = markdown(doc)
     results_md.write_text(table)

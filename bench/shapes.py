@@ -55,30 +55,55 @@ class Shape:
         return (self.page - 1) * PAGE_SIZE
 
 
-def mix(top_asker: str, deep_page: int) -> list[Shape]:
+@dataclass(frozen=True)
+class Terms:
+    """What the mix searches for; the defaults are the synthetic corpus's planted terms."""
+
+    rare: str = "hovercraft"
+    common: str = "government"
+    phrase: str = "modern slavery"
+    either: tuple[str, str] = ("pension", "asylum")
+    both: tuple[str, str] = ("police", "funding")
+    department: str = "Home Office"
+    year: int = 2019
+
+
+SYNTHETIC = Terms()
+# The real samples (checked against them): "breathalyser" is in a few MoJ questions,
+# "government" in about half of all rows, "mental health" in twenty.
+REAL = Terms(
+    rare="breathalyser",
+    phrase="mental health",
+    both=("school", "funding"),
+    department="Department for Education",
+    year=2009,
+)
+
+
+def mix(top_asker: str, deep_page: int, terms: Terms = SYNTHETIC) -> list[Shape]:
     """The shapes of the issue, in the order the report lists them."""
-    department = "Home Office"
-    year = {"date_from": "2019-01-01", "date_to": "2019-12-31"}
+    t = terms
+    year = {"date_from": f"{t.year}-01-01", "date_to": f"{t.year}-12-31"}
     return [
-        Shape("rare word", q="hovercraft", icontains=(("hovercraft",),)),
-        Shape("common word", q="government", icontains=(("government",),)),
-        Shape("phrase", q='"modern slavery"', icontains=(("modern slavery",),)),
-        Shape("or", q="pension OR asylum", icontains=(("pension",), ("asylum",))),
+        Shape("rare word", q=t.rare, icontains=((t.rare,),)),
+        Shape("common word", q=t.common, icontains=((t.common,),)),
+        Shape("phrase", q=f'"{t.phrase}"', icontains=((t.phrase,),)),
+        Shape("or", q=f"{t.either[0]} OR {t.either[1]}", icontains=tuple((w,) for w in t.either)),
         Shape(
             "and + department",
-            q="police AND funding",
-            filters={"department": department},
-            icontains=(("police", "funding"),),
+            q=f"{t.both[0]} AND {t.both[1]}",
+            filters={"department": t.department},
+            icontains=(t.both,),
         ),
         Shape("asker filter", filters={"asker": top_asker}, sort="newest"),
         Shape("date range", filters=year, sort="newest"),
-        Shape("common word, newest", q="government", sort="newest", icontains=(("government",),)),
-        Shape("rare word, newest", q="hovercraft", sort="newest", icontains=(("hovercraft",),)),
+        Shape("common word, newest", q=t.common, sort="newest", icontains=((t.common,),)),
+        Shape("rare word, newest", q=t.rare, sort="newest", icontains=((t.rare,),)),
         Shape(
             f"deep page ({deep_page})",
-            q="government",
+            q=t.common,
             page=deep_page,
-            icontains=(("government",),),
+            icontains=((t.common,),),
         ),
     ]
 
