@@ -78,6 +78,9 @@ def fresh_database() -> None:
     # process comes and goes; the server stops when this process exits.
     connection.ensure_connection()
     call_command("migrate", verbosity=0, interactive=False)
+    # The first start wrote server.server_settings(); shared_buffers needs a second one.
+    connection.close()
+    server.restart(PGDATA)
 
 
 def attach_database() -> None:
@@ -375,8 +378,8 @@ def markdown(doc: dict) -> str:
         ),
         "",
         f"{m['date']}; {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM; PostgreSQL "
-        f"{m['postgresql']} (server defaults: shared_buffers {pg['shared_buffers']}, work_mem "
-        f"{pg['work_mem']}); "
+        f"{m['postgresql']} (shared_buffers {pg['shared_buffers']}, work_mem {pg['work_mem']}, "
+        f"jit {pg['jit']}; `archive/db/server.py`); "
         f"Python {m['python']}; load average {m['load_average'][2]} over the last 15 minutes "
         f"at the end. Command: `{doc['command']}` (seed {doc['seed']}).",
         "",

@@ -1,5 +1,6 @@
 """The project stands up as the README promises: settings, database, pages, deployment."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 import yaml
 from django.db import connection
 
+from archive.db import server
 from tests.conftest import REPO
 
 
@@ -105,3 +107,47 @@ def test_compose_file_runs_postgres_and_web():
     assert any(port.endswith(":8000") for port in web["ports"])
     assert web["environment"]["DATABASE_URL"].startswith("postgres://")
     assert "gunicorn" in (REPO / "Dockerfile").read_text()
+
+
+def test_embedded_server_runs_with_the_archive_settings(tmp_path):
+    """A new data directory gets server_settings(): at once, and shared_buffers on restart."""
+    code = """
+import json, sys
+from pathlib import Path
+import psycopg
+from archive.db import server
+
+pgdata = Path(sys.argv[1])
+names = list(server.server_settings())
+info = server.ensure_running(pgdata, "archive")
+shown = []
+for start in range(2):
+    with psycopg.connect(host=info.host, port=info.port, user=info.user, dbname="archive") as c:
+        shown.append({name: c.execute(f"SHOW {name}").fetchone()[0] for name in names})
+    server.restart(pgdata)
+print(json.dumps(shown))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "pgdata")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = json.loads(result.stdout)
+    wanted = server.server_settings()
+    assert first["jit"] == "off"
+    assert first["random_page_cost"] == "1.1"
+    assert first["shared_buffers"] == "128MB"  # PostgreSQL's default until the restart
+    assert {k: _megabytes(v) for k, v in second.items()} == {
+        k: _megabytes(v) for k, v in wanted.items()
+    }
+
+
+def _megabytes(setting: str) -> str | int:
+    """SHOW writes 4096MB as 4GB; memory settings compare by size."""
+    for unit, factor in (("GB", 1024), ("MB", 1)):
+        if setting.endswith(unit) and setting[: -len(unit)].isdigit():
+            return int(setting[: -len(unit)]) * factor
+    return setting
