@@ -704,11 +704,13 @@ WINDOW_COLUMNS = ("id", "asker_id", "answerer_id", "department_id", "house", "da
 
 # One pass over a window of matches gives the count, the facets, the timeline and the page.
 # ``matches`` stops after COUNT_CAP + 1 rows (or RECENT_WINDOW) whatever the corpus size.
-# GROUPING(column) = 0 marks the grouping set a row of facet_counts belongs to.
+# GROUPING(column) = 0 marks the grouping set a row of facet_counts belongs to. Months are
+# truncated as timestamps without time zone, so no row goes through time zone rules.
 WINDOW_SQL = """
 WITH matches AS MATERIALIZED ({matches}),
 summarised AS (
-    SELECT department_id, asker_id, answerer_id, house, date_trunc('month', date) AS month
+    SELECT department_id, asker_id, answerer_id, house,
+           date_trunc('month', date::timestamp) AS month
     FROM matches LIMIT %s
 ),
 facet_counts AS (
@@ -741,9 +743,10 @@ DATE_ORDERS = {
     Sort.NEWEST: "date DESC NULLS LAST, id DESC",
     Sort.OLDEST: "date ASC NULLS LAST, id ASC",
 }
+# The page is cut first (a top-N sort of the window) and only its rows are numbered.
 DATED_PAGE_SQL = """
-SELECT id, row_number() OVER (ORDER BY {order}) AS place FROM matches
-ORDER BY place LIMIT %s OFFSET %s
+SELECT id, row_number() OVER (ORDER BY {order}) AS place
+FROM (SELECT id, date FROM matches ORDER BY {order} LIMIT %s OFFSET %s) AS dated
 """
 
 # The page of a window in relevance order, ranking its first RANK_WINDOW candidates. The rank
