@@ -78,12 +78,16 @@ def _choice_error(label: str, choices: list[tuple[str, str]]) -> dict[str, str]:
     return {"invalid_choice": f"{label} must be one of: {allowed}."}
 
 
+# One renderer for every form: each renderer instance compiles the widget templates anew.
+_WIDGETS = Jinja2()
+
+
 class SearchForm(forms.Form):
     """The parameters that are not filters; the FilterSet adds its filters to this form."""
 
     # Widgets rendered by Jinja2 like the page around them: Django's engine took 4-7 ms
     # for the filter fields alone.
-    default_renderer = Jinja2
+    default_renderer = _WIDGETS
 
     q = forms.CharField(label="Search for", required=False, widget=forms.SearchInput)
     sort = _AnyCaseFormChoiceField(
