@@ -1,11 +1,13 @@
 """Where the ingest's time goes: ``python -m bench.profile_ingest --n 2000``.
 
-Loads a small synthetic corpus into a scratch database (``var/bench-profile-pgdata``, wiped
-first) with the real loader, one file at a time, and splits each file's wall time into:
+Loads a small synthetic corpus into a scratch database (``var/bench-profile-pgdata``, or
+``BENCH_PGDATA`` when set; wiped first) with the real loader, one file at a time, and splits
+each file's wall time into:
 - parsing (``ingest.detect.parse_document``, pure Python, timed on its own first);
 - SQL, by statement kind, as Django's cursor timed it (wall time of each execute, including
   the round trip over the Unix socket);
-- the rest: the loader's and the ORM's Python (building queries, model instances).
+- the rest: the loader's and the ORM's Python (building queries, model instances), and the
+  COPY of new questions and provenance rows, which bypasses Django's cursor.
 Then it measures the database's own floor for the same rows: one ``INSERT … SELECT`` of every
 loaded question (the generated search vector and the indexes included), rolled back.
 """
@@ -22,7 +24,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PGDATA = REPO / "var" / "bench-profile-pgdata"
+# BENCH_PGDATA moves it, as it does the benchmark's, so two people profiling do not collide.
+PGDATA = Path(os.environ.get("BENCH_PGDATA") or REPO / "var" / "bench-profile-pgdata")
 
 _TABLE_RE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 

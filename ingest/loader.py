@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from archive.models import Department, Member, Provenance, Question, SourceDocument, Status
@@ -88,19 +88,52 @@ class _Rollback(Exception):
     """Raised inside the transaction of a dry run to undo it after counting."""
 
 
+@dataclass
+class PreparedFile:
+    """A file read, hashed and parsed: everything ``ingest_file`` does before writing.
+
+    Plain data, so a worker process can prepare it (``ingest.parallel``). ``report`` is
+    set when nothing is left to write (unreadable, or its bytes already ingested);
+    ``export`` when the file is an archive export, which is restored, not parsed.
+    """
+
+    path: Path
+    data: bytes = b""
+    sha256: str = ""
+    document: ParsedDocument | None = None
+    report: FileReport | None = None
+    export: bool = False
+
+
 def ingest_file(path: Path, *, dry_run: bool = False) -> FileReport:
     """Read, parse and load one file; never raises for a problem with the file itself."""
+    return write_file(prepare_file(path), dry_run=dry_run)
+
+
+def prepare_file(path: Path) -> PreparedFile:
+    """Read, hash and parse one file; reads the database, never writes it."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        return FileReport(str(path), FAILED, reason=f"cannot read file: {error.strerror}")
+        failed = FileReport(str(path), FAILED, reason=f"cannot read file: {error.strerror}")
+        return PreparedFile(path, report=failed)
     if archive_export.is_export(data):
-        return archive_export.restore(data, path=path, dry_run=dry_run)
+        return PreparedFile(path, data, export=True)
     sha256 = hashlib.sha256(data).hexdigest()
     known = SourceDocument.objects.filter(sha256=sha256).first()
     if known and known.outcome == SourceDocument.Outcome.INGESTED:
-        return FileReport(str(path), UNCHANGED, known.layout, questions=known.question_count)
-    document = parse_document(data, path.name)
+        unchanged = FileReport(str(path), UNCHANGED, known.layout, questions=known.question_count)
+        return PreparedFile(path, report=unchanged)
+    return PreparedFile(path, data, sha256, parse_document(data, path.name))
+
+
+def write_file(prepared: PreparedFile, *, dry_run: bool = False) -> FileReport:
+    """Load a prepared file; never raises for a problem with the file itself."""
+    path, data, sha256, document = prepared.path, prepared.data, prepared.sha256, prepared.document
+    if prepared.report:
+        return prepared.report
+    if prepared.export:
+        return archive_export.restore(data, path=path, dry_run=dry_run)
     if document.layout == PARSER_ERROR:
         # Our bug, not the document's: a failure, so the run exits non-zero.
         return _record_failure(path, data, sha256, "", document.skip_reason, dry_run)
@@ -170,7 +203,7 @@ def load_document(
                     )
                 )
             merger.write()
-            Provenance.objects.bulk_create(provenance, batch_size=BATCH_SIZE)
+            copy_rows(provenance)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -235,6 +268,47 @@ def _record_failure(
 # Rows per bulk statement: large enough to amortise round trips, small enough to keep each
 # statement's parameters and planning modest.
 BATCH_SIZE = 500
+
+
+def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
+    """``bulk_create`` of new rows, by COPY, in about two thirds of the time.
+
+    A multi-row ``INSERT`` is built and quoted in Python (psycopg binds client-side here)
+    and returns every generated column, the search vector included, only for us to drop
+    it; COPY streams the rows while the server indexes them. Each row's values are what
+    ``bulk_create`` would send (``pre_save`` stamps ``auto_now``, related objects saved
+    since they were assigned give their ids). With ``assign_ids`` the rows take ids drawn
+    from the table's sequence first, in order, and the objects carry them, as
+    ``bulk_create``'s ``RETURNING id`` did; without, nothing reads the ids back.
+    """
+    if not objs:
+        return
+    meta = objs[0]._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.pk]
+    columns = [f.column for f in fields]
+    # The wrapper itself, not the ``connection`` proxy, which looks it up on every use.
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        if assign_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, sorted(cursor.fetchall()), strict=True):
+                obj.pk = pk
+            columns.insert(0, meta.pk.column)
+        names = ", ".join(db.ops.quote_name(column) for column in columns)
+        sql = f"COPY {meta.db_table} ({names}) FROM STDIN"
+        # Django's cursor has no COPY; its errors are raised as Django's, as an INSERT's are
+        # (a failed file's reason reads ``DataError: …``, not psycopg's class name).
+        with db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            for obj in objs:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                row = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+                copy.write_row([obj.pk, *row] if assign_ids else row)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db.alias
 
 
 class Merger:
@@ -374,7 +448,7 @@ class Merger:
 
     def write(self) -> None:
         """Write what ``merge`` decided: new questions, changed ones, refreshed names."""
-        Question.objects.bulk_create(self._new, batch_size=BATCH_SIZE)
+        copy_rows(self._new, assign_ids=True)
         changed = [question for question, _ in self._changed.values()]
         if changed:
             now = timezone.now()

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.loader import FAILED, INGESTED, SKIPPED, UNCHANGED, FileReport, ingest_file
+from ingest.loader import FAILED, INGESTED, SKIPPED, UNCHANGED, FileReport, PreparedFile, write_file
+from ingest.parallel import prepared_files
 
 SUMMARY_COLUMNS = ("files", "questions", "created", "updated", UNCHANGED, SKIPPED, FAILED)
 
@@ -56,23 +57,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="print one JSON report on stdout instead"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="processes reading and parsing files while this one writes them, in order "
+            "(default: one per CPU; 1 does everything in this process)",
+        )
 
-    def handle(self, *args, paths: list[str], dry_run: bool, json: bool, **options):
+    def handle(self, *args, paths: list[str], dry_run: bool, json: bool, workers: int, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
         try:
             connection.ensure_connection()
         except DatabaseError as error:
             raise CommandError(f"cannot reach the database: {str(error).strip()}") from None
         totals = Counter(dict.fromkeys(SUMMARY_COLUMNS, 0))
-        if json:
-            self._run_json(paths, dry_run, totals)
-        else:
-            self._run_console(paths, dry_run, totals)
+        with prepared_files(expand(paths), workers) as files:
+            reports = self._ingest_all(files, dry_run, totals)
+            if json:
+                self._run_json(reports, totals)
+            else:
+                self._run_console(paths, reports, dry_run, totals)
         if totals[FAILED]:
             sys.exit(1)
 
-    def _ingest_all(self, paths: list[str], dry_run: bool, totals: Counter) -> Iterator[FileReport]:
-        for path in expand(paths):
-            report = ingest_file(path, dry_run=dry_run)
+    def _ingest_all(
+        self, files: Iterator[PreparedFile], dry_run: bool, totals: Counter
+    ) -> Iterator[FileReport]:
+        for prepared in files:
+            report = write_file(prepared, dry_run=dry_run)
             totals["files"] += 1
             totals["questions"] += report.questions
             totals["created"] += report.created
@@ -81,15 +96,17 @@ class Command(BaseCommand):
                 totals[report.status] += 1
             yield report
 
-    def _run_json(self, paths: list[str], dry_run: bool, totals: Counter) -> None:
+    def _run_json(self, reports: Iterator[FileReport], totals: Counter) -> None:
         # Written as it goes, so memory stays flat however many files there are.
         out = self.stdout
         out.write('{"files": [', ending="")
-        for index, report in enumerate(self._ingest_all(paths, dry_run, totals)):
+        for index, report in enumerate(reports):
             out.write(("," if index else "") + json.dumps(report.as_json()), ending="")
         out.write('], "totals": ' + json.dumps(dict(totals)) + "}")
 
-    def _run_console(self, paths: list[str], dry_run: bool, totals: Counter) -> None:
+    def _run_console(
+        self, paths: list[str], reports: Iterator[FileReport], dry_run: bool, totals: Counter
+    ) -> None:
         console = Console(file=self.stdout._out, highlight=False)
         errors = Console(file=self.stderr._out, highlight=False)
         total = sum(1 for _ in expand(paths))
@@ -104,7 +121,7 @@ class Command(BaseCommand):
         )
         with progress:
             task = progress.add_task("Ingesting", total=total)
-            for report in self._ingest_all(paths, dry_run, totals):
+            for report in reports:
                 progress.advance(task)
                 if report.status in (SKIPPED, FAILED):
                     progress.console.print(
