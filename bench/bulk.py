@@ -124,6 +124,7 @@ def load(
         department_ids = dict(cursor.fetchall())
 
         jobs = [(seed, spec) for spec in corpus.plan(seed, n)]
+        corpus.prepare(seed)
         pool = multiprocessing.get_context("fork").Pool(processes)
         done = 0
         columns = ", ".join(f'"{name}"' for name in QUESTION_COLUMNS)

@@ -24,6 +24,7 @@ import multiprocessing
 import random
 import re
 import shutil
+from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -40,7 +41,7 @@ from bench.cast import (
 from bench.vocabulary import Vocabulary
 
 # Bump when a change to the generator changes its output, so cached corpora are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CORPUS_ROOT = Path(__file__).with_name("corpus")
 # A dot-file: ``ingest`` skips hidden files, so the manifest is never read as a document.
 MANIFEST = ".manifest.json"
@@ -50,6 +51,8 @@ GOVERNMENT_RATE = 0.71
 FIRST_DAY = dt.date(2015, 1, 1)
 # Tabled by the end of November so that answers, a few weeks later, stay within 2025.
 LAST_TABLED = dt.date(2025, 11, 30)
+# The Crown changed on 8 September 2022, and with it the form of words.
+HIS_MAJESTY_FROM = dt.date(2022, 9, 8)
 QUESTION_WORDS = (40, 90)
 ANSWER_WORDS = (100, 400)
 
@@ -197,55 +200,61 @@ def plan(seed: int, n: int) -> list[FileSpec]:
 
 
 class QuestionMaker:
-    """Draws questions from one random stream; one maker per file."""
+    """Draws questions from one random stream; one maker per file.
+
+    Most files hold a single question, so everything that does not depend on the stream is
+    worked out once per seed (``_Draws``), not once per maker.
+    """
 
     def __init__(self, seed: int, rng: random.Random) -> None:
         self.rng = rng
-        self.cast = cast(seed)
+        self.draws = _draws(seed)
         self.words = vocabulary()
-        self._department_weights = [d.weight for d in self.cast.departments]
-        # A few members ask a large share: Zipf over members in a fixed shuffled order.
-        self._mp_weights = _zipf_cum_weights(len(self.cast.mps), 0.8)
-        self._peer_weights = _zipf_cum_weights(len(self.cast.peers), 0.8)
-        self._days = (LAST_TABLED - FIRST_DAY).days
-        share_of_commons = 1 - LORDS_SHARE
-        self._commons_government = (GOVERNMENT_RATE - LORDS_SHARE) / share_of_commons
 
     def make(self, index: int, layout: str) -> SynthQuestion:
         rng = self.rng
-        house = LORDS if rng.random() < LORDS_SHARE else "Commons"
-        department = rng.choices(self.cast.departments, self._department_weights)[0]
+        random = rng.random
+        draws = self.draws
+        house = LORDS if random() < LORDS_SHARE else "Commons"
+        department_weights = draws.department_weights
+        department = draws.departments[
+            bisect(department_weights, random() * department_weights[-1])
+        ]
         if house == LORDS:
-            asker = rng.choices(self.cast.peers, cum_weights=self._peer_weights)[0]
+            asker = draws.peers[bisect(draws.peer_weights, random() * draws.peer_weights[-1])]
             answerer, role = rng.choice(department.lords_ministers)
         else:
-            asker = rng.choices(self.cast.mps, cum_weights=self._mp_weights)[0]
+            asker = draws.mps[bisect(draws.mp_weights, random() * draws.mp_weights[-1])]
             answerer, role = rng.choice(department.commons_ministers)
-        tabled = FIRST_DAY + dt.timedelta(days=rng.randrange(self._days))
-        answered = tabled + dt.timedelta(days=1 + min(int(rng.expovariate(1 / 7)), 29))
+        tabled = draws.days[int(random() * len(draws.days))]
+        answered = tabled + draws.delays[min(int(rng.expovariate(1 / 7)), 29)]
         status = _api_status(rng) if layout == "api-json" else ANSWERED
         has_answer = status in (ANSWERED, CORRECTED)
 
-        plants = [p for p in PLANTED if rng.random() < p.rate]
+        plants = [p for p in PLANTED if random() < p.rate]
         heading = self._heading(plants)
         if house == LORDS:
-            # The Crown changed on 8 September 2022, and with it the form of words.
-            crown = "His" if tabled >= dt.date(2022, 9, 8) else "Her"
+            crown = "His" if tabled >= HIS_MAJESTY_FROM else "Her"
             opening = f"To ask {crown} Majesty's Government"
             uin = f"HL{index + 1}"
         else:
-            opening = f"To ask {department.addressee},"
+            opening = draws.openings[department.name]
             uin = str(index + 1)
+        low, high = QUESTION_WORDS
+        body_words = low + int(random() * (high - low + 1)) - len(opening.split(" "))
         # The body continues the opening, so it starts in lower case.
-        body = self._sentences(rng.randint(*QUESTION_WORDS) - len(opening.split()))
-        question = body[0].lower() + body[1:]
-        answer = [_not_a_label(self._sentences(n)) for n in _split(rng, rng.randint(*ANSWER_WORDS))]
+        question = self._sentences(body_words, capital=False)
+        low, high = ANSWER_WORDS
+        answer = [
+            _not_a_label(self._sentences(n))
+            for n in _split(rng, low + int(random() * (high - low + 1)))
+        ]
         terms = [p.term for p in plants]
-        if house != LORDS and rng.random() < self._commons_government:
+        if house != LORDS and random() < draws.commons_government:
             terms.append("Government")
         for term in terms:
-            if has_answer and rng.random() < 0.6:
-                paragraph = rng.randrange(len(answer))
+            if has_answer and random() < 0.6:
+                paragraph = int(random() * len(answer))
                 answer[paragraph] = _insert(rng, answer[paragraph], term)
             else:
                 question = _insert(rng, question, term)
@@ -278,22 +287,61 @@ class QuestionMaker:
         topic = rng.choice(HEADING_TOPICS)
         return topic if rng.random() < 0.3 else f"{topic}: {rng.choice(HEADING_SUBTOPICS)}"
 
-    def _sentences(self, word_count: int) -> str:
-        rng = self.rng
-        words = self.words.sample(rng, word_count)
-        sentences = []
-        start = 0
-        while start < len(words):
-            end = start + rng.randint(8, 24)
-            sentence = words[start:end]
-            if rng.random() < 0.2:
-                sentence.append(_number(rng))
-            if len(sentence) > 6 and rng.random() < 0.4:
-                comma = rng.randrange(2, len(sentence) - 2)
-                sentence[comma] += ","
-            sentences.append(" ".join(sentence).capitalize() + ".")
+    def _sentences(self, word_count: int, capital: bool = True) -> str:
+        """Sentences of 8-24 words; some with a comma, some ending on a figure.
+
+        The marks go onto the drawn words in place and the text is joined once: these lines
+        run for every sentence of a million documents.
+        """
+        random = self.rng.random
+        words = self.words.sample(self.rng, word_count)
+        end = 0
+        while end < word_count:
             start = end
-        return " ".join(sentences)
+            end = start + 8 + int(random() * 17)
+            if end > word_count:
+                end = word_count
+            if capital or start:
+                words[start] = words[start].capitalize()
+            if end - start > 6 and random() < 0.4:
+                words[start + 2 + int(random() * (end - start - 4))] += ","
+            words[end - 1] += f" {_number(random)}." if random() < 0.2 else "."
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """What every maker of one seed draws from."""
+
+    mps: tuple[Member, ...]
+    mp_weights: list[float]
+    peers: tuple[Member, ...]
+    peer_weights: list[float]
+    departments: tuple[Department, ...]
+    department_weights: list[int]
+    openings: dict[str, str]
+    days: list[dt.date]
+    delays: list[dt.timedelta]
+    commons_government: float
+
+
+@cache
+def _draws(seed: int) -> _Draws:
+    the_cast = cast(seed)
+    days = (LAST_TABLED - FIRST_DAY).days
+    return _Draws(
+        mps=the_cast.mps,
+        # A few members ask a large share: Zipf over members in a fixed shuffled order.
+        mp_weights=_zipf_cum_weights(len(the_cast.mps), 0.8),
+        peers=the_cast.peers,
+        peer_weights=_zipf_cum_weights(len(the_cast.peers), 0.8),
+        departments=the_cast.departments,
+        department_weights=list(itertools.accumulate(d.weight for d in the_cast.departments)),
+        openings={d.name: f"To ask {d.addressee}," for d in the_cast.departments},
+        days=[FIRST_DAY + dt.timedelta(days=day) for day in range(days)],
+        delays=[dt.timedelta(days=1 + day) for day in range(30)],
+        commons_government=(GOVERNMENT_RATE - LORDS_SHARE) / (1 - LORDS_SHARE),
+    )
 
 
 # Lines the text layouts read as the start of a record; "to" and "ask" are common enough
@@ -342,15 +390,22 @@ def _insert(rng: random.Random, text: str, term: str) -> str:
     return " ".join(words)
 
 
-def _number(rng: random.Random) -> str:
-    kind = rng.random()
+def _number(random: Callable[[], float]) -> str:
+    kind = random()
     if kind < 0.3:
-        return f"£{rng.randint(1, 950)} million"
+        return f"£{1 + int(random() * 950)} million"
     if kind < 0.5:
-        return f"{rng.randint(1, 99)} per cent"
+        return f"{1 + int(random() * 99)} per cent"
     if kind < 0.8:
-        return f"in {rng.randint(2010, 2025)}"
-    return f"{rng.randint(2, 90_000):,}"
+        return f"in {2010 + int(random() * 16)}"
+    return f"{2 + int(random() * 89_999):,}"
+
+
+def prepare(seed: int) -> None:
+    """Build what every file of ``seed`` draws from, before worker processes are forked, so
+    that they share it instead of each building its own."""
+    vocabulary().table  # noqa: B018 (a cached property: reading it builds it)
+    _draws(seed)
 
 
 def questions_of(seed: int, spec: FileSpec) -> list[SynthQuestion]:
@@ -417,6 +472,7 @@ def ensure_corpus(
         results: Iterator[int] = map(_write_one, jobs)
         pool = None
     else:
+        prepare(seed)
         pool = multiprocessing.get_context("fork").Pool(processes)
         results = pool.imap_unordered(_write_one, jobs, chunksize=4)
     try:

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from bench.cast import DEPARTMENTS, LORDS, Member
 from bench.corpus import CORRECTED, HOLDING, UNANSWERED, WITHDRAWN, SynthQuestion
@@ -31,6 +32,8 @@ PAGE_TITLE = (
 )
 
 
+# Cached: a corpus has a few thousand distinct days and prints one or two for every question.
+@cache
 def long_date(day: dt.date, weekday: bool = False) -> str:
     """``Thursday 28th March 2019`` / ``24th February 2021``, as the site prints dates."""
     suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
@@ -119,8 +122,8 @@ def _page(body: str) -> bytes:
     ).encode()
 
 
-def _paragraphs(paragraphs: Sequence[str]) -> str:
-    return "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs)
+def _paragraphs(paragraphs: Sequence[str], separator: str = "\n") -> str:
+    return "".join(f"<p>{html.escape(p)}</p>{separator}" for p in paragraphs)
 
 
 def search_results_html(questions: Sequence[SynthQuestion]) -> bytes:
@@ -170,10 +173,14 @@ def question_page_html(questions: Sequence[SynthQuestion]) -> bytes:
 # -- the official API ------------------------------------------------------------------------
 
 
+@cache
 def _api_date(day: dt.date | None) -> str | None:
     return f"{day.isoformat()}T00:00:00" if day else None
 
 
+# One dict per member, shared by all their records: a member is printed for nearly every
+# question, and the encoder reads the dict without changing it.
+@cache
 def _api_member(member: Member) -> dict:
     surname, _, given = member.name.rpartition(" ")
     return {
@@ -219,7 +226,7 @@ def _api_record(q: SynthQuestion) -> dict:
         "correctingMemberId": answerer.parliament_id if corrected else None,
         "correctingMember": _api_member(answerer) if corrected else None,
         "dateAnswered": _api_date(q.date_answered) if answered else None,
-        "answerText": _paragraphs(q.answer_paragraphs).replace("\n", "") if answered else None,
+        "answerText": _paragraphs(q.answer_paragraphs, "") if answered else None,
         "originalAnswerText": "",
         "comparableAnswerText": "",
         "dateAnswerCorrected": _api_date(q.date_answered + dt.timedelta(days=20))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import random
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from bench import corpus
 from bench.layouts import RENDERERS
+from bench.vocabulary import TABLE_BITS
 
 SMALL = 50
 SAMPLE = 5_000
@@ -40,6 +43,13 @@ def sample() -> list[corpus.SynthQuestion]:
 def test_the_same_seed_gives_the_same_bytes(small_corpus, tmp_path):
     again, _ = corpus.ensure_corpus(SMALL, seed=7, folder=tmp_path / "b", processes=1)
     assert files_of(again) == files_of(small_corpus)
+
+
+def test_parallel_generation_writes_the_same_bytes(small_corpus, tmp_path):
+    # Each file depends on the seed and its number only, whichever worker writes it.
+    assert len(corpus.plan(7, SMALL)) >= 4, "too few files for ensure_corpus to use a pool"
+    parallel, _ = corpus.ensure_corpus(SMALL, seed=7, folder=tmp_path / "p", processes=2)
+    assert files_of(parallel) == files_of(small_corpus)
 
 
 def test_another_seed_gives_another_corpus(small_corpus, tmp_path):
@@ -103,6 +113,56 @@ def test_government_is_in_about_71_percent_of_rows(sample):
     pattern = re.compile(r"\bgovernment\b", re.IGNORECASE)
     observed = sum(1 for q in sample if pattern.search(q.searchable_text()))
     assert _within_chance(observed, corpus.GOVERNMENT_RATE, len(sample))
+
+
+def test_a_drawn_word_is_the_table_slot_its_random_bytes_name():
+    # The sampler cuts indices out of random bytes with byte slices; this is the arithmetic it
+    # stands for, so a wrong mask or byte order (a biased or out-of-range slot) fails here.
+    words = corpus.vocabulary()
+    drawn = words.sample(random.Random(3), 2_000)
+    data = random.Random(3).randbytes(4 * 2_000)
+    slots = [
+        int.from_bytes(data[i : i + 4], "little") % (1 << TABLE_BITS)
+        for i in range(0, len(data), 4)
+    ]
+    assert drawn == [words.table[slot] for slot in slots]
+
+
+def test_words_are_drawn_at_their_zipf_rates():
+    words = corpus.vocabulary()
+    n = 200_000
+    drawn = Counter(words.sample(random.Random(5), n))
+    slots = Counter(words.table)
+    share = {word: count / len(words.table) for word, count in slots.items()}
+    for rank in (0, 1, 10, 100, 1_000):
+        word = words.words[rank]
+        assert _within_chance(drawn[word], share[word], n), (rank, drawn[word], share[word] * n)
+    tail = words.words[words.real_count :]
+    tail_share = sum(share[word] for word in tail)
+    assert 0.05 < tail_share < 0.5
+    assert _within_chance(sum(drawn[word] for word in tail), tail_share, n)
+
+
+# The figure a sentence may end on, as ``corpus._number`` writes them.
+FIGURE = re.compile(r" (?:£\d+ million|\d+ per cent|in \d{4}|\d[\d,]*)\.$")
+
+
+def test_sentences_have_8_to_24_drawn_words_and_start_with_a_capital():
+    maker = corpus.QuestionMaker(1, random.Random(9))
+    for word_count in (5, 20, 57, 400):
+        text = maker._sentences(word_count)
+        sentences = [sentence + "." for sentence in text.removesuffix(".").split(". ")]
+        counts = []
+        for sentence in sentences:
+            assert sentence[0].isupper(), sentence
+            words = FIGURE.sub(".", sentence).removesuffix(".").split(" ")
+            assert sum(word.endswith(",") for word in words) <= 1, sentence
+            assert all(re.fullmatch(r"[A-Za-z]+,?", word) for word in words), sentence
+            counts.append(len(words))
+        assert sum(counts) == word_count
+        assert all(8 <= count <= 24 for count in counts[:-1]), counts
+        assert 1 <= counts[-1] <= 24, counts
+    assert maker._sentences(30, capital=False)[0].islower()
 
 
 def test_planted_words_have_no_other_spellings_in_the_vocabulary():
