@@ -88,6 +88,16 @@ class Department(models.Model):
         return reverse("department", args=[self.pk, slugify(self.name) or "department"])
 
 
+# The columns a search window reads (see archive.search.engine.WINDOW_COLUMNS).
+SUMMARY_COLUMNS = ("id", "date", "asker", "answerer", "department", "house")
+
+
+def _covering_index(key: str) -> models.Index:
+    """An index on ``key`` from which a search window reads its rows without the table."""
+    include = [column for column in SUMMARY_COLUMNS if column != key]
+    return models.Index(fields=[key], name=f"question_{key}", include=include)
+
+
 class Question(models.Model):
     """One written question and its answer, merged from every source that carried it."""
 
@@ -95,11 +105,22 @@ class Question(models.Model):
     # UINs restart every session, so a UIN alone never identifies a question.
     uin = models.CharField("UIN", max_length=40, blank=True)
     heading = models.CharField(max_length=500, blank=True)
+    # Indexed by the covering indexes in Meta, not db_index.
     asker = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="questions_asked"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions_asked",
+        db_index=False,
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        db_index=False,
     )
     question_text = models.TextField()
     answerer = models.ForeignKey(
@@ -108,6 +129,7 @@ class Question(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="questions_answered",
+        db_index=False,
     )
     answerer_role = models.CharField(max_length=300, blank=True)
     # Paragraphs separated by a blank line.
@@ -158,7 +180,11 @@ class Question(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="question_search_gin"),
-            models.Index(fields=["date"], name="question_date"),
+            # Searches without words (a date range, one member's or one department's
+            # questions) count and summarise up to 10,000 rows: these indexes carry every
+            # column that needs (engine.WINDOW_COLUMNS), so the rows are read from the
+            # index alone, not from 10,000 scattered table pages.
+            *(_covering_index(key) for key in ("date", "asker", "answerer", "department")),
             models.Index(fields=["date_tabled"], name="question_date_tabled"),
             models.Index(fields=["house", "uin"], name="question_house_uin"),
             # Declared here rather than with db_index, which would add an unused

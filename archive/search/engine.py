@@ -44,7 +44,7 @@ from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import Department, Member, Question
+from archive.models import SUMMARY_COLUMNS, Department, Member, Question
 from archive.search import query
 from archive.search.vector import SEARCH_CONFIG
 
@@ -698,9 +698,10 @@ PLAN_SQL = """
 SELECT set_config('enable_indexscan', %s, true), set_config('enable_bitmapscan', %s, true)
 """
 
-# The columns every window selects, in this order; ranking adds the search vector (a TOAST
-# pointer until ts_rank reads it, so carrying it costs nothing for rows never ranked).
-WINDOW_COLUMNS = ("id", "asker_id", "answerer_id", "department_id", "house", "date")
+# The columns every window selects, which the covering indexes carry (so a window of
+# filters alone reads no table row); ranking adds the search vector (a TOAST pointer until
+# ts_rank reads it, so carrying it costs nothing for rows never ranked).
+WINDOW_COLUMNS = tuple(Question._meta.get_field(name).attname for name in SUMMARY_COLUMNS)
 
 # One pass over a window of matches gives the count, the facets, the timeline and the page.
 # ``matches`` stops after COUNT_CAP + 1 rows (or RECENT_WINDOW) whatever the corpus size.

@@ -607,3 +607,20 @@ def test_totals_count_questions_members_and_departments():
     assert not totals.questions_estimated
     assert totals.members == 4
     assert totals.departments == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "index", ["question_date", "question_asker", "question_answerer", "question_department"]
+)
+def test_filter_indexes_carry_every_column_a_window_reads(index):
+    # Searches without words read their window from these indexes alone (index-only
+    # scans); a column missing here would send every one of them back to the table.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(a.attname::text) FROM pg_attribute a"
+            " JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname = %s",
+            [index],
+        )
+        columns = set(cursor.fetchone()[0] or [])
+    assert set(engine.WINDOW_COLUMNS) <= columns
