@@ -25,6 +25,16 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.mark.django_db
 def test_database_has_english_text_search():
     with connection.cursor() as cursor:
@@ -134,23 +144,12 @@ from archive.db import server
 
 print(server.status(Path(sys.argv[1])) is None)
 """
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "pgdata")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    pgdata = str(tmp_path / "pgdata")
+    result = run_python(code, pgdata)
     assert result.returncode == 0, result.stderr
     first, second = json.loads(result.stdout)
     # The last process out stops the server, restarted or not.
-    after = subprocess.run(
-        [sys.executable, "-c", stopped_at_exit, str(tmp_path / "pgdata")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    after = run_python(stopped_at_exit, pgdata)
     assert after.stdout.strip() == "True", after.stderr
     wanted = server.server_settings()
     assert first["jit"] == "off"
