@@ -27,19 +27,9 @@ DATE_FORMAT = "%Y-%m-%d"
 DATE_HELP = "Enter a date as YYYY-MM-DD, for example 2024-01-31."
 SORT_LABELS = {Sort.RELEVANCE: "Relevance", Sort.NEWEST: "Newest", Sort.OLDEST: "Oldest"}
 # The order parameters appear in links, so the same search always has the same URL.
-GET_NAMES = (
-    "q",
-    "asker",
-    "answerer",
-    "department",
-    "house",
-    "status",
-    "date_from",
-    "date_to",
-    "sort",
-    "page",
-)
-FILTER_GET_NAMES = ("asker", "answerer", "department", "house", "status", "date_from", "date_to")
+# The engine's filters by display name; the ``*_id`` ones are for member and department pages.
+FILTER_GET_NAMES = tuple(name for name in engine.FILTER_NAMES if not name.endswith("_id"))
+GET_NAMES = ("q", *FILTER_GET_NAMES, "sort", "page")
 
 
 class InvalidSearch(ValueError):
