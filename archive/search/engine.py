@@ -753,11 +753,12 @@ FROM (SELECT id, date FROM matches ORDER BY {order} LIMIT %s OFFSET %s) AS dated
 # The page of a window in relevance order, ranking its first RANK_WINDOW candidates. The rank
 # is ts_rank as Django's SearchRank writes it, with RANK_NORMALISATION.
 RANKED_PAGE_SQL = """
-SELECT id, row_number() OVER (
-    ORDER BY ts_rank(search_vector, to_tsquery(%s::regconfig, %s), %s) DESC,
-             date DESC NULLS LAST, id DESC
+SELECT candidate.id, row_number() OVER (
+    ORDER BY ts_rank(ranked.search_vector, to_tsquery(%s::regconfig, %s), %s) DESC,
+             candidate.date DESC NULLS LAST, candidate.id DESC
 ) AS place
-FROM (SELECT id, date, search_vector FROM matches LIMIT %s) AS candidate
+FROM (SELECT id, date FROM matches LIMIT %s) AS candidate
+JOIN archive_question AS ranked ON ranked.id = candidate.id
 ORDER BY place LIMIT %s OFFSET %s
 """
 
@@ -806,14 +807,11 @@ def _estimated_rows(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _columns(page: _Page) -> tuple[str, ...]:
-    ranked = page.sort == Sort.RELEVANCE and bool(page.rank_tsquery)
-    return (*WINDOW_COLUMNS, "search_vector") if ranked else WINDOW_COLUMNS
 
 
 def _first_matches(matches: QuerySet[Question], page: _Page) -> tuple[str, tuple]:
     """The first COUNT_CAP + 1 matches in whatever order the indexes yield them."""
-    return matches.values(*_columns(page))[: COUNT_CAP + 1].query.sql_with_params()
+    return matches.values(*WINDOW_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
 
 
 def _walked_matches(
@@ -821,7 +819,7 @@ def _walked_matches(
 ) -> tuple[str, tuple]:
     walk = pool.values(*WINDOW_COLUMNS, "search_vector")[:RECENT_SCAN]
     sql, params = walk.query.sql_with_params()
-    columns = ", ".join(_columns(page))
+    columns = ", ".join(WINDOW_COLUMNS)
     walked = WALKED_MATCHES_SQL.format(columns=columns, pool=sql, where=compiled.where_sql)
     return walked, (*params, *compiled.params, RECENT_WINDOW)
 
