@@ -624,3 +624,36 @@ def test_filter_indexes_carry_every_column_a_window_reads(index):
         )
         columns = set(cursor.fetchone()[0] or [])
     assert set(engine.WINDOW_COLUMNS) <= columns
+
+
+@pytest.mark.parametrize(
+    ("index", "keys"),
+    [
+        ("question_date", "date, id"),
+        ("question_asker", "asker_id, date, id"),
+        ("question_answerer", "answerer_id, date, id"),
+        ("question_department", "department_id, date, id"),
+    ],
+)
+def test_filter_indexes_are_ordered_as_a_date_sorted_page(index, keys):
+    # Walking them newest first must need no sort, which would copy every walked row.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [index])
+        definition = cursor.fetchone()[0]
+    assert f"({keys}) INCLUDE" in definition
+
+
+def test_search_vectors_are_kept_in_the_row_not_in_toast_storage():
+    # A long answer makes a vector of several KB, which the default storage would move out
+    # of the row: every test of the row against words would then fetch it through TOAST.
+    answer = " ".join(f"word{n}" for n in range(300))
+    question = QuestionFactory(answer_text=answer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(search_vector), pg_column_toast_chunk_id(search_vector)"
+            " FROM archive_question WHERE id = %s",
+            [question.pk],
+        )
+        size, chunk = cursor.fetchone()
+    assert size > 2_000  # large enough to have been moved out of the row
+    assert chunk is None
