@@ -755,14 +755,17 @@ FROM (SELECT id, date FROM matches ORDER BY {order} LIMIT %s OFFSET %s) AS dated
 """
 
 # The page of a window in relevance order, ranking its first RANK_WINDOW candidates. The rank
-# is ts_rank as Django's SearchRank writes it, with RANK_NORMALISATION.
+# is ts_rank as Django's SearchRank writes it, with RANK_NORMALISATION. The window carries
+# each row's address (``tid``, its ctid: stable within one statement's snapshot) rather than
+# its search vector, which a materialised window would copy for every row; the candidates'
+# vectors are then read by address, with no index (6 ms for 2,000 rows, 14 ms by id).
 RANKED_PAGE_SQL = """
 SELECT candidate.id, row_number() OVER (
     ORDER BY ts_rank(ranked.search_vector, to_tsquery(%s::regconfig, %s), %s) DESC,
              candidate.date DESC NULLS LAST, candidate.id DESC
 ) AS place
-FROM (SELECT id, date FROM matches LIMIT %s) AS candidate
-JOIN archive_question AS ranked ON ranked.id = candidate.id
+FROM (SELECT id, date, tid FROM matches LIMIT %s) AS candidate
+JOIN archive_question AS ranked ON ranked.ctid = candidate.tid
 ORDER BY place LIMIT %s OFFSET %s
 """
 
@@ -811,17 +814,31 @@ def _estimated_rows(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def _address(page: _Page) -> dict[str, RawSQL]:
+    """The row address RANKED_PAGE_SQL reads vectors by, when the page is ranked.
+
+    Only then: a window of filters alone is read from the covering indexes, which hold no
+    row addresses PostgreSQL can return.
+    """
+    if page.sort == Sort.RELEVANCE and page.rank_tsquery:
+        return {"tid": RawSQL('"archive_question"."ctid"', ())}
+    return {}
+
+
 def _first_matches(matches: QuerySet[Question], page: _Page) -> tuple[str, tuple]:
     """The first COUNT_CAP + 1 matches in whatever order the indexes yield them."""
-    return matches.values(*WINDOW_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
+    return matches.values(*WINDOW_COLUMNS, **_address(page))[
+        : COUNT_CAP + 1
+    ].query.sql_with_params()
 
 
 def _walked_matches(
     pool: QuerySet[Question], compiled: query.CompiledQuery, page: _Page
 ) -> tuple[str, tuple]:
-    walk = pool.values(*WINDOW_COLUMNS, "search_vector")[:RECENT_SCAN]
+    address = _address(page)
+    walk = pool.values(*WINDOW_COLUMNS, "search_vector", **address)[:RECENT_SCAN]
     sql, params = walk.query.sql_with_params()
-    columns = ", ".join(WINDOW_COLUMNS)
+    columns = ", ".join((*WINDOW_COLUMNS, *address))
     walked = WALKED_MATCHES_SQL.format(columns=columns, pool=sql, where=compiled.where_sql)
     return walked, (*params, *compiled.params, RECENT_WINDOW)
 
