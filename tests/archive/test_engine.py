@@ -318,6 +318,14 @@ def test_a_walk_of_every_allowed_question_keeps_undated_ones_last(dated, common,
     assert (results.count, results.count_capped) == (4, False)
 
 
+def test_only_a_walk_that_needs_a_sort_reads_rows_by_address(dated, common, monkeypatch):
+    # Sorting the walked rows themselves would copy every search vector into the sort.
+    every_question = sql_of(SearchParams(q="canals", sort=Sort.NEWEST))
+    assert "LATERAL (SELECT * FROM archive_question WHERE archive_question.ctid" in every_question
+    monkeypatch.setattr(engine, "RECENT_SCAN", 1)  # a walk of the date index, in its order
+    assert "LATERAL" not in sql_of(SearchParams(q="canals", sort=Sort.NEWEST))
+
+
 def test_words_rarer_than_expected_report_what_the_walk_found(dated, common, monkeypatch):
     monkeypatch.setattr(engine, "RECENT_SCAN", 1)
     _, _, new, _ = dated
