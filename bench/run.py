@@ -540,8 +540,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.results:
         results_json, results_md = args.results, args.results.with_suffix(".md")
     if args.reuse_db:
+        try:
+            earlier = json.loads(results_json.read_text())
+        except (OSError, ValueError) as error:
+            log(f"error: --reuse-db needs the results of an earlier run ({error})")
+            return 2
+        if not (PGDATA / "PG_VERSION").exists():
+            log(f"error: --reuse-db needs the database of an earlier run in {PGDATA}")
+            return 2
         attach_database()
-        earlier = json.loads(results_json.read_text())
         previous = earlier["ingest"]
         ingest_result = IngestResult(
             questions=previous["questions"],

@@ -84,6 +84,11 @@ RECENT_WINDOW = 1_000
 # bound, when the planner over-estimated (say for a heading: search of common words): half
 # as many again as a walk at exactly COMMON_SHARE needs, so at most about 60 ms.
 RECENT_SCAN = 30_000
+# A walk reads every question the filters allow, for an exact count with undated questions
+# last, when the planner expects at most this many: no index has that order, so the walk
+# sorts them first (their addresses, ~10 ms for 5,000). Larger pools are walked in the date
+# index's own order, dated questions only.
+WHOLE_POOL_MAX = 5_000
 # Date sorts of more than COUNT_CAP matches that are not common: the page is found by walking
 # the date index when the planner expects that to read at most this many rows (early pages,
 # denser words); otherwise every match is found through the GIN index and sorted by date.
@@ -491,7 +496,8 @@ def _recent(
 ) -> _Found:
     """The common-words strategy: the newest (or oldest) matches, walking the date index."""
     oldest = page.sort == Sort.OLDEST
-    whole_pool = expected.pool <= RECENT_SCAN  # the walk reads every question allowed
+    # The walk reads every question allowed.
+    whole_pool = expected.pool <= min(RECENT_SCAN, WHOLE_POOL_MAX)
     pool = _matching(conditions, None)
     if oldest:
         pool = pool.order_by(F("date").asc(), F("id").asc())

@@ -324,6 +324,9 @@ def test_only_a_walk_that_needs_a_sort_reads_rows_by_address(dated, common, monk
     assert "LATERAL (SELECT * FROM archive_question WHERE archive_question.ctid" in every_question
     monkeypatch.setattr(engine, "RECENT_SCAN", 1)  # a walk of the date index, in its order
     assert "LATERAL" not in sql_of(SearchParams(q="canals", sort=Sort.NEWEST))
+    monkeypatch.setattr(engine, "RECENT_SCAN", 10**6)
+    monkeypatch.setattr(engine, "WHOLE_POOL_MAX", 1)  # too many to sort
+    assert "LATERAL" not in sql_of(SearchParams(q="canals", sort=Sort.NEWEST))
 
 
 def test_words_rarer_than_expected_report_what_the_walk_found(dated, common, monkeypatch):
