@@ -94,9 +94,9 @@ def server_settings() -> dict[str, str]:
     """The settings the archive's queries are tuned for, in place of PostgreSQL's defaults.
 
     The defaults suit a shared machine with little memory; the archive is the only tenant.
-    A million questions make a 1 GB table with a 5 GB TOAST store and an 800 MB search
-    index: with 128 MB of shared buffers every search window (10,000 rows) would copy most
-    of its pages from the operating system's cache.
+    A million questions make a 4 GB table (search vectors kept in the row) with a 3 GB
+    TOAST store and an 800 MB search index: with 128 MB of shared buffers every search
+    window (10,000 rows) would copy most of its pages from the operating system's cache.
     """
     memory_mb = psutil.virtual_memory().total // 2**20
     return {

@@ -10,10 +10,11 @@ so no request does work proportional to the whole corpus where a cap will serve.
 is a named constant below with the reason for its value, and the results say whenever one of
 them changed what the reader sees. Measured on a million questions, the costs that matter are:
 
-* testing a row against words reads its search vector out of TOAST storage, about 5 µs a row,
-  so a plan that tests rows one by one must stop within a few thousand;
+* testing a row against words reads its table row and its search vector (kept in the row:
+  migration 0005), about 2 µs a row, so a plan that tests rows one by one must stop within
+  some tens of thousands;
 * the GIN index finds matches without reading rows, but costs time for every question that
-  contains the words (about 0.5 µs each): too slow for words in a tenth of the archive;
+  contains the words (about 0.6 µs each): too slow for words in a twentieth of the archive;
 * the planner knows neither cost, so word searches choose their plan shape themselves.
 
 Hence three strategies (``Strategy``), each one windowed query (``WINDOW_SQL``) returning the
@@ -61,8 +62,8 @@ COUNT_CAP = 10_000
 # order, the cheapest to find), not over all of them. At most COUNT_CAP, so the count tells
 # whether the window left matches out.
 SUMMARY_WINDOW = 10_000
-# Ranking reads each candidate's search vector (the 5 µs above), so only the first RANK_WINDOW
-# matches found are ranked: about 10 ms. Below that number the ranking is exact.
+# Ranking reads each candidate's search vector again and runs ts_rank (~3 µs), so only the
+# first RANK_WINDOW matches found are ranked: about 6 ms. Below that number it is exact.
 RANK_WINDOW = 2_000
 # A query is "common" when the planner expects it to match at least this share of the
 # questions its filters allow: walking those questions in date order then finds a match in
@@ -694,9 +695,9 @@ def _timeline(rows: list[tuple[str, str, int]]) -> Timeline | None:
 # planner options for one transaction or report the planner's estimate. Everything else is
 # ORM expressions, compiled by Django and embedded here.
 
-# The planner does not know that testing a row against words reads its search vector out of
-# TOAST (the 5 µs), so left alone it walks an index testing row after row for a word it thinks
-# common. Word searches therefore choose their plan shape themselves, for the rest of their
+# The planner does not know that testing a row against words costs some 2 µs (ts_match_vq on
+# a vector of 3 KB), so left alone it walks an index testing row after row for a word it
+# thinks common. Word searches therefore choose their plan shape themselves, for the rest of their
 # transaction (set_config(..., true) is SET LOCAL): INDEXED uses bitmap scans only, where the
 # GIN index finds the matches, with enough work_mem to keep the bitmaps exact (a lossy bitmap
 # re-tests every row of a page); RECENT walks the date index. numnode() = 0 means that only
@@ -710,8 +711,7 @@ SELECT set_config('enable_indexscan', %s, true), set_config('enable_bitmapscan',
 """
 
 # The columns every window selects, which the covering indexes carry (so a window of
-# filters alone reads no table row); ranking adds the search vector (a TOAST pointer until
-# ts_rank reads it, so carrying it costs nothing for rows never ranked).
+# filters alone reads no table row); a ranked window adds each row's address (_address).
 WINDOW_COLUMNS = tuple(Question._meta.get_field(name).attname for name in SUMMARY_COLUMNS)
 
 # One pass over a window of matches gives the count, the facets, the timeline and the page.
