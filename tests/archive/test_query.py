@@ -36,16 +36,16 @@ from archive.search.query import (
 
 VECTOR = "archive_question.search_vector @@ to_tsquery('english', %s)"
 ASKER = (
-    "archive_question.asker_id IN (SELECT id FROM archive_member "
-    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s))"
+    "archive_question.asker_id = ANY(ARRAY(SELECT id FROM archive_member "
+    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s)))"
 )
 ANSWERER = (
-    "archive_question.answerer_id IN (SELECT id FROM archive_member "
-    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s))"
+    "archive_question.answerer_id = ANY(ARRAY(SELECT id FROM archive_member "
+    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s)))"
 )
 DEPARTMENT = (
-    "archive_question.department_id IN (SELECT id FROM archive_department "
-    "WHERE to_tsvector('english', name) @@ to_tsquery('english', %s))"
+    "archive_question.department_id = ANY(ARRAY(SELECT id FROM archive_department "
+    "WHERE to_tsvector('english', name) @@ to_tsquery('english', %s)))"
 )
 
 
@@ -677,10 +677,10 @@ def test_tsquery_checker_rejects_text_outside_lexemes():
 # Fragments the compiler writes; once removed, only brackets and SQL keywords may remain.
 _SQL_FRAGMENTS = re.compile(
     r"archive_question\.search_vector @@ to_tsquery\('english', %s\)"
-    r"|archive_question\.(asker|answerer)_id IN \(SELECT id FROM archive_member "
-    r"WHERE to_tsvector\('simple', name\) @@ to_tsquery\('simple', %s\)\)"
-    r"|archive_question\.department_id IN \(SELECT id FROM archive_department "
-    r"WHERE to_tsvector\('english', name\) @@ to_tsquery\('english', %s\)\)"
+    r"|archive_question\.(asker|answerer)_id = ANY\(ARRAY\(SELECT id FROM archive_member "
+    r"WHERE to_tsvector\('simple', name\) @@ to_tsquery\('simple', %s\)\)\)"
+    r"|archive_question\.department_id = ANY\(ARRAY\(SELECT id FROM archive_department "
+    r"WHERE to_tsvector\('english', name\) @@ to_tsquery\('english', %s\)\)\)"
 )
 
 
