@@ -115,11 +115,15 @@ class IngestResult:
     returncode: int
     totals: dict = field(default_factory=dict)
     vacuum_s: float = 0.0
-    # Set when the database of an earlier run was reused (--reuse-db): when that ingest ran.
+    # Set when the database of an earlier run was reused (--reuse-db): when that ingest ran,
+    # and the rate it reported (the rounded wall time would not give it back exactly).
     measured: str = ""
+    reported_rate: float | None = None
 
     @property
     def questions_per_s(self) -> float:
+        if self.reported_rate is not None:
+            return self.reported_rate
         return self.questions / self.wall_s if self.wall_s else 0.0
 
 
@@ -559,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
             totals=previous["totals"],
             vacuum_s=previous["vacuum_analyze_s"],
             measured=previous.get("measured") or earlier["machine"]["date"],
+            reported_rate=previous["questions_per_s"],
         )
     elif args.bulk_load:
         log(f"fresh database in {PGDATA}; COPY of {args.n:,} generated questions")

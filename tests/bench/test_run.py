@@ -36,19 +36,28 @@ TIMINGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bench")
-    output = folder / "results.json"
-    environment = {**os.environ, "BENCH_PGDATA": str(folder / "pgdata")}
-    command = [sys.executable, "-m", "bench", "--n", str(N), "--runs", "2", "--warmup", "1"]
-    finished = subprocess.run(
-        [*command, "--results", str(output)],
+def run_bench(folder, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", *arguments],
         cwd=REPO,
-        env=environment,
+        env={**os.environ, "BENCH_PGDATA": str(folder / "pgdata")},
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Where the benchmark's database and results are; the run itself is ``results``."""
+    return tmp_path_factory.mktemp("bench")
+
+
+@pytest.fixture(scope="module")
+def results(folder):
+    output = folder / "results.json"
+    finished = run_bench(
+        folder, "bench", "--n", str(N), "--runs", "2", "--warmup", "1", "--results", str(output)
     )
     assert finished.returncode == 0, finished.stderr[-3000:]
     return json.loads(output.read_text()), output.with_suffix(".md").read_text()
@@ -82,3 +91,44 @@ def test_the_table_lists_every_shape(results):
     _, table = results
     for name in SHAPES:
         assert f"| {name} |" in table
+
+
+def test_a_rerun_on_the_same_database_keeps_the_ingest_figures_and_says_when(results, folder):
+    doc, _ = results
+    output = folder / "results.json"
+    again = run_bench(
+        folder,
+        "bench",
+        "--n",
+        str(N),
+        "--runs",
+        "1",
+        "--warmup",
+        "0",
+        "--reuse-db",
+        "--results",
+        str(output),
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    rerun = json.loads(output.read_text())
+    assert rerun["ingest"]["questions_per_s"] == doc["ingest"]["questions_per_s"]
+    assert rerun["ingest"]["measured"] == doc["machine"]["date"]
+    assert "--reuse-db" in rerun["command"]
+    assert f"Ingest measured {doc['machine']['date']}" in output.with_suffix(".md").read_text()
+    assert set(rerun["shapes"]) == SHAPES
+
+
+def test_a_rerun_without_an_earlier_run_says_so_in_one_line(tmp_path):
+    missing = tmp_path / "results.json"
+    finished = run_bench(tmp_path, "bench", "--n", str(N), "--reuse-db", "--results", str(missing))
+    assert finished.returncode == 2
+    assert "error: --reuse-db needs the results of an earlier run" in finished.stderr
+    assert "Traceback" not in finished.stderr
+
+
+def test_the_sweep_times_every_combination_on_the_benchmark_database(results, folder):
+    swept = run_bench(folder, "bench.sweep", "--show", "3")
+    assert swept.returncode == 0, swept.stderr[-3000:]
+    summary = swept.stdout.strip().splitlines()[-1]
+    assert summary.startswith("108 combinations:")
+    assert summary.endswith("not 200: 0")
