@@ -83,6 +83,11 @@ def fresh_database() -> None:
     server.restart(PGDATA)
 
 
+def has_database() -> bool:
+    """Whether an earlier run left a database in PGDATA to reuse."""
+    return (PGDATA / "PG_VERSION").exists()
+
+
 def attach_database() -> None:
     """Connect to the last run's database, bringing its schema up to date."""
     import django
@@ -549,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as error:
             log(f"error: --reuse-db needs the results of an earlier run ({error})")
             return 2
-        if not (PGDATA / "PG_VERSION").exists():
+        if not has_database():
             log(f"error: --reuse-db needs the database of an earlier run in {PGDATA}")
             return 2
         attach_database()

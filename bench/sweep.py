@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from bench.run import PGDATA, REPO, attach_database, configure_environment, log
+from bench.run import PGDATA, REPO, attach_database, configure_environment, has_database, log
 
 QUERIES = (
     "question:police",
@@ -33,10 +33,13 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 def filters(asker: str) -> list[dict[str, str]]:
+    from bench.shapes import SYNTHETIC  # imports the models: only once Django is set up
+
+    year = SYNTHETIC.year
     return [
         {},
-        {"department": "Home Office"},
-        {"date_from": "2019-01-01", "date_to": "2019-03-31"},
+        {"department": SYNTHETIC.department},
+        {"date_from": f"{year}-01-01", "date_to": f"{year}-03-31"},
         {"asker": asker},
     ]
 
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="the corpus's seed (for a name)")
     parser.add_argument("--show", type=int, default=12, help="how many of the slowest to list")
     args = parser.parse_args(argv)
-    if not (PGDATA / "PG_VERSION").exists():
+    if not has_database():
         log(f"error: no benchmark database in {PGDATA}: run make bench first")
         return 2
     if str(REPO) not in sys.path:
