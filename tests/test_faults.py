@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,7 +25,7 @@ from django.urls import path
 
 from archive.db import server
 from archive.db.base import DatabaseWrapper
-from archive.middleware import DatabaseUnavailableMiddleware
+from archive.middleware import STOPPED, DatabaseUnavailableMiddleware
 from archive.models import Department, Member, Provenance, Question, SourceDocument
 from tests.conftest import REPO, SAMPLES
 from tests.test_foundation import run_manage
@@ -47,10 +47,20 @@ def _fails(request: HttpRequest) -> HttpResponse:
     raise ValueError("a bug of ours")
 
 
+def _runs_too_long(request: HttpRequest) -> HttpResponse:
+    """A statement the database stops, as it stops a search past engine.SEARCH_TIME_LIMIT."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', '20ms', true)")
+        cursor.execute("SELECT pg_sleep(5)")
+    return HttpResponse("finished")
+
+
 urlpatterns = [
     path("probe/", _reads_database),
     path("api/probe", _api_reads_database),
     path("boom/", _fails),
+    path("slow/", _runs_too_long),
+    path("api/slow", _runs_too_long),
 ]
 uses_probe_urls = pytest.mark.urls("tests.test_faults")
 
@@ -142,6 +152,32 @@ def test_an_interface_error_is_a_503_too():
     assert json.loads(response.content) == {
         "error": "The archive's database is unavailable; please try again shortly."
     }
+
+
+# -- a search the database stopped ------------------------------------------------------
+
+
+@pytest.mark.django_db
+@uses_probe_urls
+def test_a_search_stopped_for_taking_too_long_says_so_and_how_to_narrow_it(client):
+    response = client.get("/slow/")
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "This search was stopped" in body
+    assert "took longer than 5s" in body
+    assert "Add words, a filter or a date range" in body
+    assert "unavailable" not in body
+    assert "Traceback" not in body and "QueryCanceled" not in body
+    # Retrying the same search would be stopped again.
+    assert "Retry-After" not in response
+
+
+@pytest.mark.django_db
+@uses_probe_urls
+def test_an_api_search_stopped_for_taking_too_long_answers_a_json_error(client):
+    response = client.get("/api/slow")
+    assert response.status_code == 503
+    assert response.json() == {"error": STOPPED}
 
 
 def test_other_errors_are_left_to_the_500_page():

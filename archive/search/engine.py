@@ -107,6 +107,12 @@ DATE_WALK_BUDGET = 5_000
 # Word searches get this much sort memory so that GIN bitmaps stay exact: a lossy bitmap makes
 # PostgreSQL re-test every row of a page, reading search vectors again.
 TEXT_SEARCH_WORK_MEM = "32MB"
+# Word searches are stopped after this long (statement_timeout, per statement). The levers
+# above keep every search we know of well under a second at a million questions (the
+# sweep's slowest page took 133 ms); one they fail to bound, on a cold cache or behind a
+# lock, would otherwise hold a web worker and a database core for as long as it liked.
+# The reader is told the search was stopped and how to narrow it (archive.middleware).
+SEARCH_TIME_LIMIT = "5s"
 FACET_SIZE = 10
 # A timeline spanning at most this many months is drawn by month rather than by year.
 MONTHLY_TIMELINE_MAX_MONTHS = 24
@@ -726,11 +732,12 @@ def _timeline(rows: list[tuple[str, str, int]]) -> Timeline | None:
 # thinks common. Word searches therefore choose their plan shape themselves, for the rest of their
 # transaction (set_config(..., true) is SET LOCAL): INDEXED uses bitmap scans only, where the
 # GIN index finds the matches, with enough work_mem to keep the bitmaps exact (a lossy bitmap
-# re-tests every row of a page); RECENT walks the date index. numnode() = 0 means that only
-# stop words were given.
+# re-tests every row of a page); RECENT walks the date index. Each statement may run for
+# SEARCH_TIME_LIMIT. numnode() = 0 means that only stop words were given.
 TEXT_SEARCH_SQL = """
-SELECT set_config('work_mem', %s, true), set_config('enable_seqscan', 'off', true),
-       set_config('enable_indexscan', 'off', true), numnode(to_tsquery(%s::regconfig, %s))
+SELECT set_config('work_mem', %s, true), set_config('statement_timeout', %s, true),
+       set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
+       numnode(to_tsquery(%s::regconfig, %s))
 """
 PLAN_SQL = """
 SELECT set_config('enable_indexscan', %s, true), set_config('enable_bitmapscan', %s, true)
@@ -841,8 +848,11 @@ def _text_search(compiled: query.CompiledQuery | None) -> Iterator[bool]:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         rank_tsquery = compiled.rank_tsquery or "x"
-        cursor.execute(TEXT_SEARCH_SQL, [TEXT_SEARCH_WORK_MEM, SEARCH_CONFIG, rank_tsquery])
-        yield bool(compiled.rank_tsquery) and cursor.fetchone()[3] == 0
+        cursor.execute(
+            TEXT_SEARCH_SQL,
+            [TEXT_SEARCH_WORK_MEM, SEARCH_TIME_LIMIT, SEARCH_CONFIG, rank_tsquery],
+        )
+        yield bool(compiled.rank_tsquery) and cursor.fetchone()[-1] == 0
 
 
 def _plan_for(strategy: Strategy) -> None:

@@ -54,6 +54,28 @@ def test_a_query_of_stop_words_only_is_flagged_and_matches_nothing():
     assert results.hits == []
 
 
+@pytest.mark.django_db(transaction=True)  # the search's own transaction, not a savepoint
+def test_a_word_search_runs_under_the_time_limit(monkeypatch):
+    """The window (the statement whose cost grows with the words) runs under
+    SEARCH_TIME_LIMIT, and the limit ends with the search's transaction."""
+    QuestionFactory(question_text="To ask about the police.")
+    limits = []
+    run_window = engine._run_window
+
+    def window_noting_the_limit(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            limits.append(cursor.fetchone()[0])
+        return run_window(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_run_window", window_noting_the_limit)
+    assert engine.search(SearchParams(q="police")).count == 1
+    assert limits == [engine.SEARCH_TIME_LIMIT]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
 def test_a_stop_word_beside_a_real_word_is_ignored():
     police = QuestionFactory(question_text="To ask about the police.")
     results = engine.search(SearchParams(q="the police"))
