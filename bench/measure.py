@@ -48,28 +48,54 @@ class Timing:
 
 def time_calls(call: Callable[[], object], runs: int, warmup: int) -> Timing:
     """``warmup`` untimed calls, then ``runs`` timed ones (fewer when a call is very slow)."""
-    try:
+    return time_in_turns({"call": call}, runs, warmup)["call"]
+
+
+def time_in_turns(
+    calls: dict[str, Callable[[], object]], runs: int, warmup: int
+) -> dict[str, Timing]:
+    """``time_calls`` for several calls, timed in turns (a, b, c, a, b, c …).
+
+    This machine's speed drifts by up to 2x between half-hours, so timing one call's runs
+    after another's can make the later look slower for no fault of its own; in turns, a
+    slow stretch falls on all of them alike. A call that raises stops there, with its error.
+    """
+    timings = {name: Timing([]) for name in calls}
+    wanted: dict[str, int] = {}  # timed runs still to make, for the calls still going
+    spent: dict[str, float] = {}
+
+    def run(name: str) -> float | None:
         started = time.perf_counter()
-        call()
-        first = time.perf_counter() - started
-        capped = first > SLOW_RUN_S
-        if capped:
-            runs = min(runs, CAPPED_RUNS)
-        else:
-            for _ in range(warmup - 1):
-                call()
-        samples = []
-        begun = time.perf_counter()
-        for _ in range(runs):
-            started = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - started) * 1000)
-            if len(samples) >= CAPPED_RUNS and started - begun > TARGET_BUDGET_S:
-                capped = True
-                break
-    except Exception as error:  # one broken shape must not lose the other results
-        return Timing([], error=f"{type(error).__name__}: {error}"[:300])
-    return Timing(samples, capped)
+        try:
+            calls[name]()
+        except Exception as error:  # one broken call must not lose the others' results
+            timings[name] = Timing([], error=f"{type(error).__name__}: {error}"[:300])
+            wanted.pop(name, None)
+            return None
+        return time.perf_counter() - started
+
+    for name in calls:
+        wanted[name] = runs
+        first = run(name)
+        if first is not None and first > SLOW_RUN_S:
+            timings[name].capped = True
+            wanted[name] = min(runs, CAPPED_RUNS)
+    for _ in range(warmup - 1):
+        for name in [name for name in wanted if not timings[name].capped]:
+            run(name)
+    while wanted:
+        for name in list(wanted):
+            if (took := run(name)) is None:
+                continue
+            samples = timings[name].samples_ms
+            samples.append(took * 1000)
+            spent[name] = spent.get(name, 0.0) + took
+            over_budget = spent[name] > TARGET_BUDGET_S and len(samples) >= CAPPED_RUNS
+            if over_budget:
+                timings[name].capped = True
+            if over_budget or len(samples) >= wanted[name]:
+                del wanted[name]
+    return timings
 
 
 @dataclass
