@@ -18,8 +18,8 @@ from archive.search.vector import question_search_vector
 
 @lru_cache(maxsize=16_384)
 def _named_record_path(view: str, pk: int, name: str) -> str:
-    """A member's or department's page: a results page links some 60 of them, from a few
-    thousand records, and reverse() with slugify() costs ~70 µs a link."""
+    """The path of a member's or department's page, memoised: a results page links some 60
+    of them, from a few thousand records, and reverse() with slugify() costs ~70 µs."""
     return reverse(view, args=[pk, slugify(name) or view])
 
 
