@@ -109,7 +109,7 @@ DATE_WALK_BUDGET = 5_000
 TEXT_SEARCH_WORK_MEM = "32MB"
 # Word searches are stopped after this long (statement_timeout, per statement). The levers
 # above keep every search we know of well under a second at a million questions (the
-# sweep's slowest page took 133 ms); one they fail to bound, on a cold cache or behind a
+# sweep's slowest page took 126-133 ms); one they fail to bound, on a cold cache or behind a
 # lock, would otherwise hold a web worker and a database core for as long as it liked.
 # The reader is told the search was stopped and how to narrow it (archive.middleware).
 SEARCH_TIME_LIMIT = "5s"
