@@ -107,11 +107,12 @@ DATE_WALK_BUDGET = 5_000
 # Word searches get this much sort memory so that GIN bitmaps stay exact: a lossy bitmap makes
 # PostgreSQL re-test every row of a page, reading search vectors again.
 TEXT_SEARCH_WORK_MEM = "32MB"
-# Word searches are stopped after this long (statement_timeout, per statement). The levers
-# above keep every search we know of well under a second at a million questions (the
-# sweep's slowest page took 126-133 ms); one they fail to bound, on a cold cache or behind a
-# lock, would otherwise hold a web worker and a database core for as long as it liked.
-# The reader is told the search was stopped and how to narrow it (archive.middleware).
+# A word search's estimates and window are stopped after this long (statement_timeout, per
+# statement; the snippets that follow read 20 rows at most). The levers above keep every
+# search we know of well under a second at a million questions (the sweep's slowest page
+# took 126-133 ms); one they fail to bound, on a cold cache or behind a lock, would
+# otherwise hold a web worker and a database core for as long as it liked. The reader is
+# told the search was stopped and how to narrow it (archive.middleware).
 SEARCH_TIME_LIMIT = "5s"
 FACET_SIZE = 10
 # A timeline spanning at most this many months is drawn by month rather than by year.
