@@ -194,7 +194,14 @@ class Question(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="question_search_gin"),
+            # Words with a member or department filter: btree_gin keeps the ids beside the
+            # words, so the index intersects them itself. A separate B-tree would build a
+            # bitmap of all the record's questions first (105,000 for a large department at
+            # a million questions, 20-30 ms) even when the words match a few hundred.
+            GinIndex(
+                fields=["search_vector", "department", "asker", "answerer"],
+                name="question_search_gin",
+            ),
             # Searches without words (a date range, one member's or one department's
             # questions) count and summarise up to 10,000 rows: these indexes carry every
             # column that needs (engine.WINDOW_COLUMNS), so the rows are read from the

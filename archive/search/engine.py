@@ -41,6 +41,7 @@ from enum import StrEnum
 from django.contrib.postgres.search import SearchConfig, SearchQuery
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     DateField,
     ExpressionWrapper,
@@ -52,6 +53,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -402,14 +404,31 @@ def filter_condition(name: str, value: object) -> Q | None:
         column, model = NAME_FILTERS[name]
         named = members_called(str(value)) if model is Member else Q(name__iexact=value)
         ids = list(model.objects.filter(named).values_list("id", flat=True))
-        return Q(**{f"{column}__in": ids}) if ids else None
+        if not ids:
+            return None
+        return _record_is(column, ids[0]) if len(ids) == 1 else Q(**{f"{column}__in": ids})
     if name == "date_from":
         return Q(date__gte=value)
     if name == "date_to":
         return Q(date__lte=value)
+    if name in _RECORD_IDS:
+        return _record_is(name, value)
     if name in FILTER_NAMES:
         return Q(**{name: value})
     raise ValueError(f"no filter called {name!r}")
+
+
+_RECORD_IDS = {column for column, _ in NAME_FILTERS.values()}
+
+
+def _record_is(column: str, pk: object) -> Q:
+    """``column = pk`` in the search index's own type, so words and record meet in it.
+
+    The index keeps member and department ids beside the words (migration 0007), but
+    btree_gin compares a bigint only with a bigint: an id sent as a plain integer would leave
+    the condition to a B-tree bitmap of every question of that record.
+    """
+    return Q(**{column: Cast(Value(pk), BigIntegerField())})
 
 
 def _conditions(params: SearchParams) -> list[Q] | None:
