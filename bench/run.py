@@ -181,6 +181,8 @@ class ShapeResult:
     top20_overlap_vs_exact_same_rank: int | None = None
     # How many ids the exact first page holds (fewer than 20 when fewer match).
     top20_exact_size: int | None = None
+    # measure.machine_probe_ms() just before and just after the shape's timed runs.
+    machine_probe_ms: tuple[float, float] | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -191,7 +193,7 @@ def run_mix(
     from django.urls import reverse
 
     from bench import corpus, shapes
-    from bench.measure import time_calls, time_in_turns
+    from bench.measure import machine_probe_ms, time_calls, time_in_turns
 
     try:
         from archive.search.engine import MAX_PAGE, RANK_NORMALISATION
@@ -249,8 +251,14 @@ def run_mix(
         }
         # Ours in turns, so that they share whatever the machine's speed does meanwhile;
         # each baseline on its own, since theirs run for seconds.
+        probe_before = machine_probe_ms()
         timings = time_in_turns(ours, runs, warmup)
         timings.update((name, time_calls(call, runs, warmup)) for name, call in baselines.items())
+        result.machine_probe_ms = (probe_before, machine_probe_ms())
+        log(
+            f"  machine probe      {result.machine_probe_ms[0]:.0f} ms before, "
+            f"{result.machine_probe_ms[1]:.0f} ms after"
+        )
         for target, timing in timings.items():
             if timing.error:
                 result.errors[target] = timing.error
@@ -355,6 +363,9 @@ def results_document(
             "top20_overlap_vs_fts": r.top20_overlap_vs_fts,
             "top20_overlap_vs_exact_same_rank": r.top20_overlap_vs_exact_same_rank,
             "top20_exact_size": r.top20_exact_size,
+            "machine_probe_ms": (
+                [round(ms, 1) for ms in r.machine_probe_ms] if r.machine_probe_ms else None
+            ),
             "errors": r.errors,
         }
     bulk = bool(ingest_result.totals.get("method"))
@@ -402,6 +413,8 @@ def _ms(value: float | None) -> str:
 
 
 def markdown(doc: dict) -> str:
+    from bench.measure import PROBE_ADDITIONS
+
     m, ing, db = doc["machine"], doc["ingest"], doc["database"]
     pg = m["postgresql_settings"]
     lines = [
@@ -444,11 +457,13 @@ def markdown(doc: dict) -> str:
         "a department facet and snippets, rendering nothing; icontains = plain Django. "
         "xFTS = FTS p95 ÷ ours p95, for the page and for the engine (above 1: ours faster). "
         "Top-20 = ids shared with the exact ranking (vs FTS's ts_rank, and vs the engine's "
-        "own rank function over every match).",
+        "own rank function over every match). Probe = ms for a fixed piece of pure Python "
+        f"({PROBE_ADDITIONS:,} additions) just before and after the shape's runs: the "
+        "machine's speed while they were taken (higher = slower).",
         "",
         "| shape | matches | page p50 | page p95 | API p95 | engine p95 | FTS p95 "
-        "| icontains p95 | xFTS page / engine | top-20 vs FTS / same rank |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| icontains p95 | xFTS page / engine | top-20 vs FTS / same rank | probe |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for name, s in doc["shapes"].items():
         capped = set(s["capped_runs"])
@@ -465,6 +480,7 @@ def markdown(doc: dict) -> str:
             if s["top20_overlap_vs_fts"] is not None
             else ""
         )
+        probe = " / ".join(f"{ms:.0f}" for ms in s.get("machine_probe_ms") or [])
         ratios = " / ".join(
             "—" if ratio is None else f"{ratio:g}x"
             for ratio in (s["fts_p95_over_html_p95"], s.get("fts_p95_over_engine_p95"))
@@ -474,7 +490,7 @@ def markdown(doc: dict) -> str:
             f" | {cell('api_p95_ms', 'api')} | {cell('engine_p95_ms', 'engine')}"
             f" | {cell('baseline_fts_p95_ms', 'baseline_fts')}"
             f" | {cell('baseline_icontains_p95_ms', 'baseline_icontains')}"
-            f" | {ratios} | {overlap} |"
+            f" | {ratios} | {overlap} | {probe} |"
         )
     errors = {name: s["errors"] for name, s in doc["shapes"].items() if s["errors"]}
     if errors:

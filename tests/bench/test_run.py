@@ -74,6 +74,8 @@ def test_the_document_has_the_contract_keys(results):
         assert isinstance(shape["matches"], int), name
         for key in TIMINGS:
             assert isinstance(shape[key], int | float) and shape[key] > 0, (name, key)
+        before, after = shape["machine_probe_ms"]
+        assert before > 0 and after > 0, name
 
 
 def test_every_question_was_ingested_and_counts_agree_with_the_exact_ones(results):
@@ -91,6 +93,7 @@ def test_the_table_lists_every_shape(results):
     _, table = results
     for name in SHAPES:
         assert f"| {name} |" in table
+    assert "| probe |" in table
 
 
 def test_a_rerun_on_the_same_database_keeps_the_ingest_figures_and_says_when(results, folder):
