@@ -9,8 +9,9 @@ index, GIN walks the shorter posting list and skips through the longer: `police 
 within the Home Office went from 47 to 16 ms, the rare word to 2 ms. The index is 2% larger
 and an insert into it about 0.06 ms slower (some 3% of the ingest's time a question).
 
-Rebuilding the index takes about two and a half minutes at a million questions, during
-which searches for words fall back to slower plans. btree_gin is a trusted extension
+Rebuilding the index takes about two and a half minutes at a million questions. The old
+index is dropped in the same transaction, which locks the questions table until the new one
+is built: pages and ingests wait for those minutes, so run it when a pause is acceptable. btree_gin is a trusted extension
 (PostgreSQL 13+): the database's owner can create it without being a superuser.
 """
 
