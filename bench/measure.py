@@ -22,17 +22,18 @@ TARGET_BUDGET_S = 60.0
 POLL_S = 0.1
 
 
-# The machine probe's fixed work. Two million additions take about 0.2 s on this kind of
-# machine when it is quiet, without tiring the database's caches.
+# The machine probe's fixed work: about 75 ms on this kind of machine when it is quiet, short
+# enough to run twice a shape.
 PROBE_ADDITIONS = 2_000_000
 
 
 def machine_probe_ms() -> float:
     """How long a fixed piece of pure-Python work takes now, in ms.
 
-    On a shared virtual machine the same search can take twice as long from one minute to
-    the next; timed just before and after a shape's runs, this says how fast the machine was
-    while they were taken, so that figures from different runs can be read side by side.
+    On a shared virtual machine the same search can take up to three times as long from one
+    minute to the next; timed just before and after a shape's runs, this says how fast the
+    machine was while they were taken, so that figures from different runs can be read side
+    by side.
     """
     start = time.perf_counter()
     total = 0

@@ -11,8 +11,9 @@ and an insert into it about 0.06 ms slower (some 3% of the ingest's time a quest
 
 Rebuilding the index takes about two and a half minutes at a million questions. The old
 index is dropped in the same transaction, which locks the questions table until the new one
-is built: pages and ingests wait for those minutes, so run it when a pause is acceptable. btree_gin is a trusted extension
-(PostgreSQL 13+): the database's owner can create it without being a superuser.
+is built: pages and ingests wait for those minutes, so run it when a pause is acceptable.
+btree_gin is a trusted extension (PostgreSQL 13+): the database's owner can create it
+without being a superuser.
 """
 
 import django.contrib.postgres.indexes

@@ -391,6 +391,8 @@ NAME_FILTERS = {
     "answerer": ("answerer_id", Member),
     "department": ("department_id", Department),
 }
+# The filters that pin one record by id (member and department pages).
+_RECORD_IDS = {column for column, _ in NAME_FILTERS.values()}
 
 
 def filter_condition(name: str, value: object) -> Q | None:
@@ -416,9 +418,6 @@ def filter_condition(name: str, value: object) -> Q | None:
     if name in FILTER_NAMES:
         return Q(**{name: value})
     raise ValueError(f"no filter called {name!r}")
-
-
-_RECORD_IDS = {column for column, _ in NAME_FILTERS.values()}
 
 
 def _record_is(column: str, pk: object) -> Q:
