@@ -102,6 +102,19 @@ class CompiledQuery:
     rank_tsquery: str  # positive main-text terms for ts_rank / ts_headline; "" if none
     tree: Node
 
+    @property
+    def narrowed_to_fields(self) -> bool:
+        """Some words must be in a given field, and none is excluded from one.
+
+        PostgreSQL's estimate of a match ignores the fields (the vector's weight labels), so
+        for such a query it counts the questions holding the words in any field: more than
+        match, never fewer.
+        """
+        required = sum(leaf.field in WEIGHTS for leaf in _leaves(self.tree, positive_only=True))
+        return required > 0 and required == sum(
+            leaf.field in WEIGHTS for leaf in _leaves(self.tree)
+        )
+
 
 # --- Tokenising -------------------------------------------------------------------------------
 

@@ -360,6 +360,22 @@ def test_words_rarer_than_expected_report_what_the_walk_found(dated, common, mon
     assert results.summary_window == engine.Window(1, "newest")
 
 
+def test_words_wanted_in_one_field_are_not_walked_for_when_their_candidates_fit_a_window(
+    dated, common, monkeypatch
+):
+    # The planner counts "canals" anywhere for heading:canals, an upper bound: when that fits
+    # in a window, the index window reads every candidate and counts exactly.
+    in_heading = engine.search(SearchParams(q="heading:canals", sort=Sort.NEWEST))
+    assert in_heading.strategy == engine.Strategy.INDEXED
+    assert (in_heading.count, in_heading.count_capped) == (4, False)
+    assert engine.search(SearchParams(q="canals")).strategy == engine.Strategy.RECENT
+    # Excluding words from a field makes the estimate no bound at all.
+    excluded = engine.search(SearchParams(q="canals -answer:rivers"))
+    assert excluded.strategy == engine.Strategy.RECENT
+    monkeypatch.setattr(engine, "COUNT_CAP", 0)
+    assert engine.search(SearchParams(q="heading:canals")).strategy == engine.Strategy.RECENT
+
+
 def test_common_words_walk_only_within_the_filters(dated, common):
     QuestionFactory(heading="Canals", house=House.LORDS, date_answered=dt.date(2021, 1, 1))
     QuestionFactory(heading="Canals", house=House.LORDS, date_answered=dt.date(2000, 1, 1))

@@ -791,3 +791,18 @@ def test_tree_without_name_fields_compiles_to_one_match(text):
         leaf.field in NAME_FIELDS for leaf in leaves(compiled.tree)
     ):
         assert compiled.where_sql == VECTOR
+
+
+@pytest.mark.parametrize(
+    ("text", "narrowed"),
+    [
+        ("police", False),
+        ("question:police", True),
+        ('heading:"modern slavery" OR hovercraft', True),
+        ("asker:smith police", False),  # names are not in the vector's fields
+        ("question:police -answer:funding", False),
+        ("police -answer:funding", False),
+    ],
+)
+def test_a_query_knows_when_fields_narrow_the_planners_estimate(text, narrowed):
+    assert build(text).narrowed_to_fields is narrowed
