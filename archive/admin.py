@@ -15,9 +15,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.forms import SimpleArrayField
-from django.contrib.postgres.search import SearchQuery
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
@@ -25,12 +25,15 @@ from django.db.models import (
     Field,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -40,7 +43,7 @@ from django.utils.http import urlencode
 
 from archive import merging
 from archive.models import Department, Member, Provenance, Question, SourceDocument
-from archive.search.vector import SEARCH_CONFIG
+from archive.search import query
 from ingest.loader import copy_names
 from ingest.reparse import reparse_questions
 
@@ -151,6 +154,33 @@ def _recent_source_ids() -> QuerySet:
     )
 
 
+class YearFilter(admin.SimpleListFilter):
+    """By year of the question's date, newest first.
+
+    In place of ``date_hierarchy``, whose links come from a DISTINCT over the date of every
+    listed question (0.2 s for the whole list at a million questions, 4.5 s for a search of
+    a rare word): the years here are the range between the earliest and latest dates, two
+    probes of the date index.
+    """
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        span = Question.objects.aggregate(first=Min("date"), last=Max("date"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(date__year=int(self.value()))
+
+
 # What staff may correct, and so what may be locked against ingest in ``edited_fields``.
 EDITABLE_FIELDS = (
     "house",
@@ -226,18 +256,17 @@ class QuestionAdmin(admin.ModelAdmin):
         "house",
         "status",
         ("department", admin.RelatedFieldListFilter),
+        YearFilter,
         HasWarningsFilter,
         EditedFilter,
         SourceLayoutFilter,
         SourceDocumentFilter,
     )
-    date_hierarchy = "date"
-    # The denormalised name columns need no join; the texts are matched in the search
-    # vector (see get_search_results) so that the GIN index serves them.
-    search_fields = ("=uin", "heading", "asker_name", "answerer_name", "department_name")
+    # Searched by get_search_results; the admin shows its search box only with some fields.
+    search_fields = ("=uin",)
     search_help_text = (
-        "Searches UIN (exact), heading and names, and the question and answer texts "
-        '(words, or a "phrase in quotes").'
+        "A UIN, or words in the heading, names, question and answer, as on the public "
+        'search page: "a phrase", OR, -word, word*, asker:name.'
     )
     # Counting the whole table again on every filtered page is slow on a large archive.
     show_full_result_count = False
@@ -293,11 +322,23 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            query = SearchQuery(search_term, search_type="websearch", config=SEARCH_CONFIG)
-            matches |= queryset.filter(search_vector=query)
-        return matches, may_have_duplicates
+        """A UIN, or the public search's query language over the search vector.
+
+        Every match comes from an index: the UIN's, in either case, and the GIN index over
+        heading, texts and names. The admin's own ``icontains`` over heading and names made
+        PostgreSQL read every question (10 s a search at a million).
+        """
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        uin = Q(uin__in={term, term.upper()})
+        try:
+            compiled = query.build(term)
+        except query.QueryError as error:
+            messages.warning(request, f"Searched UINs only: {error}")
+            return queryset.filter(uin), False
+        words = RawSQL(compiled.where_sql, compiled.params, output_field=BooleanField())
+        return queryset.filter(uin | Q(words)), False
 
     @admin.display(description="question", ordering="heading")
     def title(self, obj: Question) -> str:
