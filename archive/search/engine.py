@@ -526,7 +526,7 @@ class _Expected:
             # The GIN window reads every candidate, no more rows than any window reads, and
             # counts exactly; a walk would expect matches the field does not have and could
             # read all of RECENT_SCAN for a few (`question:police` in one department: 3% of
-            # its questions where 8% have the word anywhere, 83 ms walking).
+            # its questions where 8% hold the word anywhere).
             return False
         return self.matches >= COMMON_SHARE * self.pool
 
