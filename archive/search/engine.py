@@ -25,7 +25,8 @@ count, the facets, the timeline and the page's ids in one pass:
   only); a date-sorted page of more matches than that walks the date index for early pages
   (DATE_WALK_BUDGET) or sorts every match by ``date + 0`` (the guard no index provides);
 * RECENT, words the planner expects in COMMON_SHARE or more of the questions the filters
-  allow: the RECENT_WINDOW newest (or oldest) matches, walking the date index.
+  allow, when walking to the RECENT_WINDOW newest (or oldest) of them in the date index
+  costs less than the INDEXED window would: the newest (or oldest) matches only.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.contrib.postgres.search import SearchConfig, SearchQuery
@@ -78,13 +79,18 @@ SUMMARY_WINDOW = 10_000
 # first RANK_WINDOW matches found are ranked: about 6 ms. Below that number it is exact.
 RANK_WINDOW = 2_000
 # A query is "common" when the planner expects it to match at least this share of the
-# questions its filters allow: walking those questions in date order then finds a match in
-# every few rows, where the GIN index would decode an entry for every question containing the
-# words, up to hundreds of thousands. Measured at a million questions: the walk costs about
-# 2 µs a row (vectors kept in the row), the GIN window about 0.6 µs a matching question plus
-# 35 ms for the 10,000 rows it reads, so the two meet near 4%; at 8% (pension OR asylum) the
-# walk took 35 ms where the index took 95.
+# questions its filters allow, and walking them in date order costs less than the GIN window:
+# the walk then finds a match in every few rows, where the GIN index would decode an entry
+# for every question containing the words, up to hundreds of thousands. Measured at a million
+# questions: the walk costs about WALK_ROW_US a row (vectors kept in the row), the GIN window
+# POSTING_US a matching question plus WINDOW_ROW_US for each row it reads (35 ms for 10,000),
+# so at a million the two meet near 4%; at 8% (pension OR asylum) the walk took 35 ms where
+# the index took 95. In a smaller archive, or within a narrow filter, the same share is few
+# matches, which the window reads (and counts exactly) faster than a walk finds a thousand.
 COMMON_SHARE = 0.05
+WALK_ROW_US = 2.0
+POSTING_US = 0.6
+WINDOW_ROW_US = 3.5
 # A common query is said to match "more than COUNT_CAP" without counting only when the planner
 # expects this many matches: five times the cap, a margin for its guess that words and filters
 # are independent. Otherwise the count says "more than RECENT_WINDOW", which the walk proved.
@@ -420,6 +426,10 @@ def filter_condition(name: str, value: object) -> Q | None:
     raise ValueError(f"no filter called {name!r}")
 
 
+class _IndexedKey(Q):
+    """A filter the search index holds beside the words (see ``_record_is``)."""
+
+
 def _record_is(column: str, pk: object) -> Q:
     """``column = pk`` in the search index's own type, so words and record meet in it.
 
@@ -427,7 +437,7 @@ def _record_is(column: str, pk: object) -> Q:
     btree_gin compares a bigint only with a bigint: an id sent as a plain integer would leave
     the condition to a B-tree bitmap of every question of that record.
     """
-    return Q(**{column: Cast(Value(pk), BigIntegerField())})
+    return _IndexedKey(**{column: Cast(Value(pk), BigIntegerField())})
 
 
 def _conditions(params: SearchParams) -> list[Q] | None:
@@ -519,6 +529,10 @@ class _Expected:
     # ``matches`` counts questions with the words in any field, for a query that wants them
     # in one (CompiledQuery.narrowed_to_fields): the candidates the GIN index returns.
     upper_bound: bool = False
+    # Entries the GIN index decodes to find the matches, when a filter it does not hold (a
+    # date, the house) narrows them afterwards: the words' questions anywhere in the records
+    # it does hold. None: ``matches``.
+    postings: int | None = None
 
     @property
     def common(self) -> bool:
@@ -528,7 +542,17 @@ class _Expected:
             # read all of RECENT_SCAN for a few (`question:police` in one department: 3% of
             # its questions where 8% hold the word anywhere).
             return False
-        return self.matches >= COMMON_SHARE * self.pool
+        if self.matches < COMMON_SHARE * self.pool:
+            return False
+        walked = self.pool if self.whole_pool else self.rows_to_walk(RECENT_WINDOW)
+        postings = self.matches if self.postings is None else self.postings
+        window = WINDOW_ROW_US * min(self.matches, COUNT_CAP) + POSTING_US * postings
+        return WALK_ROW_US * walked < window
+
+    @property
+    def whole_pool(self) -> bool:
+        """A walk reads every question the filters allow (see WHOLE_POOL_MAX)."""
+        return self.pool <= min(RECENT_SCAN, WHOLE_POOL_MAX)
 
     def rows_to_walk(self, wanted: int) -> float:
         """Rows a walk in date order reads to find ``wanted`` matches."""
@@ -538,11 +562,17 @@ class _Expected:
 def _expect(
     conditions: list[Q], matches: QuerySet[Question], compiled: query.CompiledQuery
 ) -> _Expected:
-    return _Expected(
+    expected = _Expected(
         _estimated_rows(matches),
         _estimated_rows(_matching(conditions, None)),
         upper_bound=compiled.narrowed_to_fields,
     )
+    indexed = [condition for condition in conditions if isinstance(condition, _IndexedKey)]
+    if expected.matches >= COMMON_SHARE * expected.pool and len(indexed) < len(conditions):
+        # Only then does the window's cost decide the strategy (see _Expected.common).
+        postings = _estimated_rows(_matching(indexed, compiled))
+        expected = replace(expected, postings=postings)
+    return expected
 
 
 def _recent(
@@ -554,8 +584,7 @@ def _recent(
 ) -> _Found:
     """The common-words strategy: the newest (or oldest) matches, walking the date index."""
     oldest = page.sort == Sort.OLDEST
-    # The walk reads every question allowed.
-    whole_pool = expected.pool <= min(RECENT_SCAN, WHOLE_POOL_MAX)
+    whole_pool = expected.whole_pool
     pool = _matching(conditions, None)
     if oldest:
         pool = pool.order_by(F("date").asc(), F("id").asc())

@@ -282,6 +282,7 @@ def common(monkeypatch):
     """Every word search counts as common; windows of two."""
     monkeypatch.setattr(engine, "COMMON_MIN_MATCHES", 0)
     monkeypatch.setattr(engine, "COMMON_SHARE", 0)
+    monkeypatch.setattr(engine, "WALK_ROW_US", 0)
     monkeypatch.setattr(engine, "RECENT_WINDOW", 2)
     monkeypatch.setattr(engine, "RECENT_SCAN", 100)
 
@@ -374,6 +375,44 @@ def test_words_wanted_in_one_field_are_not_walked_for_when_their_candidates_fit_
     assert excluded.strategy == engine.Strategy.RECENT
     monkeypatch.setattr(engine, "COUNT_CAP", 0)
     assert engine.search(SearchParams(q="heading:canals")).strategy == engine.Strategy.RECENT
+
+
+def test_a_common_share_of_few_questions_is_read_through_the_index(dated, monkeypatch):
+    # Every match is "common" by share here, but four matches cost the window less than a
+    # walk to the newest thousand: they are read whole, and counted exactly.
+    monkeypatch.setattr(engine, "COMMON_SHARE", 0)
+    results = engine.search(SearchParams(q="canals", sort=Sort.NEWEST))
+    assert results.strategy == engine.Strategy.INDEXED
+    assert (results.count, results.count_capped, results.summary_window) == (4, False, None)
+    monkeypatch.setattr(engine, "WINDOW_ROW_US", 10**6)  # a window dearer than any walk
+    assert engine.search(SearchParams(q="canals")).strategy == engine.Strategy.RECENT
+
+
+def test_a_walk_is_chosen_when_it_costs_less_than_the_window_would(monkeypatch):
+    monkeypatch.setattr(engine, "COMMON_SHARE", 0.05)  # as shipped; conftest turns it off
+    # 2,000 of 20,000 questions: a walk reads ~10,000 rows to find the newest thousand,
+    # the window reads the 2,000 matches and decodes their index entries.
+    few = engine._Expected(matches=2_000, pool=20_000)
+    assert not few.common
+    # The same matches behind a filter the index does not hold (a date range), of words
+    # in 80,000 questions overall: the index decodes all of those first.
+    assert engine._Expected(matches=2_000, pool=20_000, postings=80_000).common
+    many = engine._Expected(matches=200_000, pool=1_000_000)
+    assert many.common
+    assert not engine._Expected(matches=40_000, pool=1_000_000).common  # under COMMON_SHARE
+
+
+def test_only_filters_outside_the_search_index_cost_another_estimate(dated, monkeypatch):
+    monkeypatch.setattr(engine, "COMMON_SHARE", 0)
+    department = dated[0].department_id
+
+    def estimates(**params) -> int:
+        return sql_of(SearchParams(q="canals", **params)).count("EXPLAIN")
+
+    assert estimates(department_id=department) == 2
+    assert estimates(department_id=department, house="Commons") == 3
+    monkeypatch.setattr(engine, "COMMON_SHARE", 1.1)  # nothing is common: no cost to weigh
+    assert estimates(house="Commons") == 2
 
 
 def test_common_words_walk_only_within_the_filters(dated, common):
