@@ -542,12 +542,17 @@ class _Expected:
             # read all of RECENT_SCAN for a few (`question:police` in one department: 3% of
             # its questions where 8% hold the word anywhere).
             return False
-        if self.matches < COMMON_SHARE * self.pool:
+        if not self.dense:
             return False
         walked = self.pool if self.whole_pool else self.rows_to_walk(RECENT_WINDOW)
         postings = self.matches if self.postings is None else self.postings
         window = WINDOW_ROW_US * min(self.matches, COUNT_CAP) + POSTING_US * postings
         return WALK_ROW_US * walked < window
+
+    @property
+    def dense(self) -> bool:
+        """At least COMMON_SHARE of the questions allowed match: a walk finishes soon."""
+        return self.matches >= COMMON_SHARE * self.pool
 
     @property
     def whole_pool(self) -> bool:
@@ -568,7 +573,7 @@ def _expect(
         upper_bound=compiled.narrowed_to_fields,
     )
     indexed = [condition for condition in conditions if isinstance(condition, _IndexedKey)]
-    if expected.matches >= COMMON_SHARE * expected.pool and len(indexed) < len(conditions):
+    if expected.dense and len(indexed) < len(conditions):
         # Only then does the window's cost decide the strategy (see _Expected.common).
         postings = _estimated_rows(_matching(indexed, compiled))
         expected = replace(expected, postings=postings)
