@@ -166,3 +166,27 @@ def _megabytes(setting: str) -> str | int:
         if setting.endswith(unit) and setting[: -len(unit)].isdigit():
             return int(setting[: -len(unit)]) * factor
     return setting
+
+
+def test_a_second_sigterm_does_not_cut_the_servers_stop_short(tmp_path):
+    # The embedded server is stopped by an exit handler; a supervisor that sends SIGTERM
+    # again while it runs must not interrupt it.
+    done = tmp_path / "stopped"
+    script = f"""
+import atexit, os, signal, time
+from archive.db import server
+def stop_server():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.2)
+    open({str(done)!r}, "w").close()
+atexit.register(stop_server)
+server._exit_cleanly_on_sigterm()
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(5)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 128 + 15, result.stderr
+    assert done.exists(), result.stderr
+    assert "Traceback" not in result.stderr

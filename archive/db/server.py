@@ -87,7 +87,14 @@ def _exit_cleanly_on_sigterm() -> None:
         threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     ):
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # A second SIGTERM while the exit handlers stop the server (a supervisor repeating
+    # itself) would raise inside them and cut the stop short: once exiting, it is ignored.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(128 + signum)
 
 
 def server_settings() -> dict[str, str]:
