@@ -17,7 +17,6 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.forms import SimpleArrayField
 from django.db import transaction
 from django.db.models import (
-    BooleanField,
     CharField,
     Count,
     Exists,
@@ -33,7 +32,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -43,7 +41,7 @@ from django.utils.http import urlencode
 
 from archive import merging
 from archive.models import Department, Member, Provenance, Question, SourceDocument
-from archive.search import query
+from archive.search import engine, query
 from ingest.loader import copy_names
 from ingest.reparse import reparse_questions
 
@@ -337,8 +335,7 @@ class QuestionAdmin(admin.ModelAdmin):
         except query.QueryError as error:
             messages.warning(request, f"Searched UINs only: {error}")
             return queryset.filter(uin), False
-        words = RawSQL(compiled.where_sql, compiled.params, output_field=BooleanField())
-        return queryset.filter(uin | Q(words)), False
+        return queryset.filter(uin | engine.words_condition(compiled)), False
 
     @admin.display(description="question", ordering="heading")
     def title(self, obj: Question) -> str:

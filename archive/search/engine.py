@@ -456,10 +456,12 @@ def _conditions(params: SearchParams) -> list[Q] | None:
 def _matching(conditions: list[Q], compiled: query.CompiledQuery | None) -> QuerySet[Question]:
     """Every question matching the query (if given) and the filters' conditions, unordered."""
     matches = Question.objects.order_by().filter(*conditions)
-    if compiled:
-        where = RawSQL(compiled.where_sql, compiled.params, output_field=BooleanField())
-        matches = matches.filter(where)
-    return matches
+    return matches.filter(words_condition(compiled)) if compiled else matches
+
+
+def words_condition(compiled: query.CompiledQuery) -> Q:
+    """The query language's match as a condition on questions, for any queryset of them."""
+    return Q(RawSQL(compiled.where_sql, compiled.params, output_field=BooleanField()))
 
 
 # --- Choosing and running a strategy -----------------------------------------------------------
