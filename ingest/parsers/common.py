@@ -516,6 +516,13 @@ _LORDS_NUMBER_RE = re.compile(r"\bHL\s?(\d{1,6})\b")
 # Minister's, S3T- topical.
 _SCOTTISH_NUMBER_RE = re.compile(r"\bS\d{1,2}[WOFT]-\d{1,6}\b")
 _BRACKETED_NUMBER_RE = re.compile(r"\((\d{3,7})\)")
+# Hansard cites a question bare, in brackets, after the date of its answer: "on 20 November
+# (187328)". Five digits or more is a question number wherever it stands; a shorter one is
+# more often a count ("offences (554) recorded"), so it is one only after a date.
+_SHORT_NUMBER_DIGITS = 4
+_ENDS_WITH_DAY_RE = re.compile(
+    rf"\d{{1,2}}{_ORDINAL}\s+{_MONTH}(?:,?\s+\d{{4}})?,?\s*$", re.IGNORECASE
+)
 _CITED_QUESTION_RE = re.compile(
     r"\b(?:Questions?|PQs?|UINs?)\s+(?:[Nn]o\.?\s*|[Nn]umbers?\s+)?"
     r"(?P<numbers>(?:HL\s?)?\d{2,7}(?:\s*(?:,|and|&)\s*(?:HL\s?)?\d{2,7})*)"
@@ -527,8 +534,8 @@ def find_references(*texts: str, exclude: str = "") -> tuple[str, ...]:
     """Question numbers cited in the texts, in order of appearance.
 
     ``(HL12231)`` -> ``HL12231``, ``Question 6504`` -> ``6504``, ``(187328)`` -> ``187328``,
-    ``S3W-12345`` -> ``S3W-12345``. A bracketed four-digit year such as ``(2019)`` is not a
-    question number.
+    ``S3W-12345`` -> ``S3W-12345``. A bracketed year such as ``(2019)`` is not a question
+    number, nor a bracketed number of three or four digits unless it follows a date.
     """
     found: list[tuple[int, int, str]] = []
     for order, text in enumerate(texts):
@@ -541,8 +548,14 @@ def find_references(*texts: str, exclude: str = "") -> tuple[str, ...]:
                 found.append((order, match.start(), match.group()))
         if "(" in text:
             for match in _BRACKETED_NUMBER_RE.finditer(text):
-                if not _YEAR_RE.fullmatch(match.group(1)):
-                    found.append((order, match.start(), match.group(1)))
+                number = match.group(1)
+                if _YEAR_RE.fullmatch(number):
+                    continue
+                after_a_day = _ENDS_WITH_DAY_RE.search(
+                    text, max(0, match.start() - 30), match.start()
+                )
+                if len(number) > _SHORT_NUMBER_DIGITS or after_a_day:
+                    found.append((order, match.start(), number))
         if "Question" in text or "PQ" in text or "UIN" in text:
             for match in _CITED_QUESTION_RE.finditer(text):
                 for number in _QUESTION_NUMBER_RE.findall(match.group("numbers")):

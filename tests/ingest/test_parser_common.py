@@ -319,6 +319,13 @@ def test_scottish_question_number_is_a_reference() -> None:
     )
 
 
+def test_short_bracketed_number_is_a_reference_only_after_a_date() -> None:
+    assert find_references("further to the answer of 3 June 2024 (1554), what") == ("1554",)
+    assert find_references("answered on 3 June (554), what") == ("554",)
+    assert find_references("offences (554) recorded by Grampian police in 2008-09") == ()
+    assert find_references("rose from 1,200 (2008-09) to (1554) in the year") == ()
+
+
 def test_bracketed_year_is_not_a_reference() -> None:
     assert find_references("the International Health Regulations (2005) (IHR) in 2020/21") == ()
 
