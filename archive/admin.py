@@ -256,6 +256,7 @@ class QuestionAdmin(admin.ModelAdmin):
         ("department", admin.RelatedFieldListFilter),
         YearFilter,
         HasWarningsFilter,
+        "superseded",
         EditedFilter,
         SourceLayoutFilter,
         SourceDocumentFilter,
@@ -269,7 +270,14 @@ class QuestionAdmin(admin.ModelAdmin):
     # Counting the whole table again on every filtered page is slow on a large archive.
     show_full_result_count = False
     autocomplete_fields = ("asker", "answerer", "department")
-    readonly_fields = ("source_blocks", "warnings_list", "fingerprint", "created_at", "updated_at")
+    readonly_fields = (
+        "source_blocks",
+        "warnings_list",
+        "superseded",
+        "fingerprint",
+        "created_at",
+        "updated_at",
+    )
     actions = ("reparse_selected",)
     fieldsets = (
         (None, {"fields": ("heading", ("house", "uin"), "status")}),
@@ -301,7 +309,10 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Staff edits", {"fields": ("edited_fields", ("created_at", "updated_at"), "fingerprint")}),
         (
             "Source as ingested",
-            {"fields": ("warnings_list", "source_blocks"), "classes": (SOURCE_PANEL,)},
+            {
+                "fields": ("superseded", "warnings_list", "source_blocks"),
+                "classes": (SOURCE_PANEL,),
+            },
         ),
     )
 

@@ -164,6 +164,15 @@ class Question(models.Model):
     # Set when the only source seen so far clipped the text (API list exports).
     question_truncated = models.BooleanField(default=False)
     answer_truncated = models.BooleanField(default=False)
+    # Set while every source read so far is an older copy its publisher replaced (a
+    # parlparse scrape marked latest="no"); the first current copy's values replace these.
+    superseded = models.BooleanField(
+        "from a superseded copy only",
+        default=False,
+        editable=False,
+        help_text="Every source so far is an older scrape that a newer one replaces; "
+        "the next current copy's values will replace these (fields staff edited excepted).",
+    )
     parse_warnings = ArrayField(models.TextField(), default=list, blank=True)
     # Fields an admin corrected; ingest never overwrites them.
     edited_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True)

@@ -476,6 +476,7 @@ class Merger:
             status=parsed.status,
             question_truncated=parsed.question_truncated,
             answer_truncated=parsed.answer_truncated,
+            superseded=parsed.superseded,
             parse_warnings=list(dict.fromkeys(parsed.warnings)),
             fingerprint=print_,
             asker=asker,
@@ -493,10 +494,18 @@ class Merger:
         answerer: Member | None,
         department: Department | None,
     ) -> set[str]:
-        """Merge ``parsed`` into ``question`` in memory; returns the columns it changed."""
+        """Merge ``parsed`` into ``question`` in memory; returns the columns it changed.
+
+        A copy its publisher replaced (``superseded``) never outranks a current one,
+        whichever was loaded first: a current copy replaces what only superseded copies
+        said (their warnings included, which described them), and a superseded copy only
+        fills what a current one left empty, with no conflict to report.
+        """
         locked = set(question.edited_fields)
         before = _snapshot(question)
-        warnings = list(question.parse_warnings)
+        replaces = question.superseded and not parsed.superseded
+        stale = parsed.superseded and not question.superseded
+        warnings = [] if replaces else list(question.parse_warnings)
 
         def conflict(field: str, kept: object, offered: object) -> None:
             warnings.append(
@@ -512,10 +521,12 @@ class Merger:
             truncated_attr = TRUNCATION_FLAGS.get(name)
             if truncated_attr and getattr(parsed, truncated_attr):
                 continue  # a clipped text never replaces what we have
-            if not current or (truncated_attr and getattr(question, truncated_attr)):
+            if not current or replaces or (truncated_attr and getattr(question, truncated_attr)):
                 setattr(question, name, offered)
                 if truncated_attr:
                     setattr(question, truncated_attr, False)
+            elif stale:
+                continue
             elif name == "answer_text" and parsed.status == Status.CORRECTED:
                 # A corrected answer supersedes the one we hold, which becomes the original.
                 if not question.original_answer_text:
@@ -528,9 +539,9 @@ class Merger:
             if name in locked or offered is None:
                 continue
             current_id = getattr(question, f"{name}_id")
-            if current_id is None:
+            if current_id is None or (replaces and current_id != offered.pk):
                 setattr(question, name, offered)
-            elif current_id != offered.pk:
+            elif current_id != offered.pk and not stale:
                 conflict(name, getattr(question, name), offered)
 
         if "status" not in locked and (
@@ -547,7 +558,9 @@ class Merger:
             question.attachments = question.attachments + [
                 a for a in attachments if a not in question.attachments
             ]
-        question.parse_warnings = list(dict.fromkeys([*warnings, *parsed.warnings]))
+        offered_warnings = [] if stale else parsed.warnings
+        question.parse_warnings = list(dict.fromkeys([*warnings, *offered_warnings]))
+        question.superseded = question.superseded and parsed.superseded
         copy_names(question)
         after = _snapshot(question)
         changed = {name for name, value in after.items() if before[name] != value}

@@ -155,21 +155,28 @@ def _parse_block(block: Provenance, question: Question) -> ParsedQuestion:
 def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
     """One record from several sources' fresh parses, by the rules ingest merges sources with
     (``loader.Merger._update``): the first source that has a value gives it, a clipped text
-    gives way to a full one, a corrected answer supersedes, the latest status wins. People
-    and departments are left to ``_resolve_related``."""
+    gives way to a full one, a corrected answer supersedes, the latest status wins, a
+    current copy replaces superseded ones. People and departments are left to
+    ``_resolve_related``."""
     (_, first), rest = parses[0], parses[1:]
     # A copy: the parsed records are not ours to change.
     combined = dataclasses.replace(first, warnings=list(first.warnings))
     for source_name, parsed in rest:
+        replaces = combined.superseded and not parsed.superseded
+        stale = parsed.superseded and not combined.superseded
+        if replaces:
+            combined.warnings = []
         for name in SCALAR_FIELDS:
             offered, current = getattr(parsed, name), getattr(combined, name)
             flag = TRUNCATION_FLAGS.get(name)
             if not offered or offered == current or (flag and getattr(parsed, flag)):
                 continue
-            if not current or (flag and getattr(combined, flag)):
+            if not current or replaces or (flag and getattr(combined, flag)):
                 setattr(combined, name, offered)
                 if flag:
                     setattr(combined, flag, False)
+            elif stale:
+                continue
             elif name == "answer_text" and parsed.status == Status.CORRECTED:
                 combined.original_answer_text = combined.original_answer_text or current
                 combined.answer_text = offered
@@ -187,7 +194,8 @@ def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
                 tuple(dict.fromkeys([*getattr(combined, name), *getattr(parsed, name)])),
             )
         combined.attachments = tuple(dict.fromkeys([*combined.attachments, *parsed.attachments]))
-        combined.warnings.extend(parsed.warnings)
+        combined.warnings.extend([] if stale else parsed.warnings)
+        combined.superseded = combined.superseded and parsed.superseded
     return combined
 
 
@@ -201,17 +209,23 @@ def _resolve_related(parses: list[tuple[str, ParsedQuestion]]) -> tuple[Related,
     merger = Merger(source_label="re-parse")
     related: Related = dict.fromkeys(RELATED_FIELDS)
     warnings = []
+    superseded = parses[0][1].superseded
     for source_name, parsed in parses:
         offered: Related = {
             "asker": merger.member(parsed.asker, parsed.house) if parsed.asker else None,
             "answerer": merger.member(parsed.answerer, "") if parsed.answerer else None,
             "department": merger.department(parsed.department) if parsed.department else None,
         }
+        replaces = superseded and not parsed.superseded
+        stale = parsed.superseded and not superseded
+        if replaces:
+            warnings = []
+        superseded = superseded and parsed.superseded
         for name, value in offered.items():
             current = related[name]
-            if current is None:
+            if current is None or (replaces and value is not None):
                 related[name] = value
-            elif value is not None and value.pk != current.pk:
+            elif value is not None and value.pk != current.pk and not stale:
                 warnings.append(
                     f"{source_name}: {name} differs; kept {current!s:.120}, "
                     f"source has {value!s:.120}"
@@ -228,6 +242,7 @@ def _apply(
         **{name: getattr(fresh, name) or empty_value(name) for name in SCALAR_FIELDS},
         **{name: list(getattr(fresh, name)) for name in LIST_FIELDS},
         **{flag: getattr(fresh, flag) for flag in TRUNCATION_FLAGS.values()},
+        "superseded": fresh.superseded,
         "status": fresh.status,
         "attachments": [dataclasses.asdict(a) for a in fresh.attachments],
     }

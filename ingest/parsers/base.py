@@ -76,6 +76,9 @@ class ParsedQuestion:
     # Source exports that clip texts (API list endpoints) mark them here.
     question_truncated: bool = False
     answer_truncated: bool = False
+    # Read from a copy its source says a newer one replaces (a parlparse scrape marked
+    # latest="no"): its values give way to the newer copy's whichever is loaded first.
+    superseded: bool = False
     # Identifier in the source, e.g. the API ``id`` or a parlparse gid.
     source_id: str = ""
     # The block of the document this record was read from, for admins to compare.

@@ -21,9 +21,10 @@ Quirks handled here:
 - Re-scrapes: the newest file of a day has ``latest="yes"``; older ones (``latest="no"``)
   keep ``<gidredirect>`` lines for every question block and a copy of the blocks that
   changed. Their questions are still parsed (so nothing is lost if the newer file is
-  missing) but carry ``SUPERSEDED_WARNING``; a file of redirects only is skipped with a
-  reason. The loader identifies parlparse records by house, UIN and answer date, so a
-  re-scrape merges rather than duplicates.
+  missing) but are marked ``superseded`` and carry ``SUPERSEDED_WARNING``; a file of
+  redirects only is skipped with a reason. The loader identifies parlparse records by
+  house, UIN and answer date, so a re-scrape merges rather than duplicates, and the newer
+  scrape's text wins whichever of the two is loaded first.
 
 Each record's ``raw_text`` is its block (root, headings, question(s), reply) as a small
 parlparse file of its own, so ``ingest.reparse`` can parse it again after a parser fix.
@@ -111,7 +112,9 @@ def parse(data: bytes, name: str = "") -> ParsedDocument:
     warnings = [w for w in (house_warning, date_warning) if w]
     if superseded:
         warnings.insert(0, f"{SUPERSEDED_WARNING}: a newer scrape of this day replaces this file")
-    reader = _Reader(root=root, house=house, date=date, document_warnings=warnings)
+    reader = _Reader(
+        root=root, house=house, date=date, superseded=superseded, document_warnings=warnings
+    )
     return ParsedDocument(layout=LAYOUT, questions=reader.read())
 
 
@@ -306,6 +309,7 @@ class _Reader:
     root: etree._Element
     house: str = ""
     date: dt.date | None = None
+    superseded: bool = False
     document_warnings: list[str] = field(default_factory=list)
     department: str = ""
     heading: str = ""
@@ -421,6 +425,7 @@ class _Reader:
                     date_holding_answer=holding or parse_date(ques.get("holdingdate") or ""),
                     references=find_references(text, answer_text, exclude=number),
                     grouped_uins=tuple(dict.fromkeys(n for n in all_numbers if n != number)),
+                    superseded=self.superseded,
                     source_id=source_id,
                     raw_text=block,
                     warnings=warnings,

@@ -397,6 +397,16 @@ def test_questions_can_be_filtered_by_warnings_and_edits(staff_client):
     assert listed(edited="yes") == [edited.pk]
 
 
+def test_questions_known_only_from_a_superseded_copy_can_be_listed_and_are_shown(staff_client):
+    stale = QuestionFactory(superseded=True)
+    QuestionFactory()
+
+    listed = staff_client.get(QUESTIONS, {"superseded__exact": "1"}).context["cl"].result_list
+    assert [q.pk for q in listed] == [stale.pk]
+    page = staff_client.get(reverse("admin:archive_question_change", args=[stale.pk]))
+    assert "From a superseded copy only" in page.content.decode()
+
+
 def test_the_member_list_counts_questions_without_a_query_per_row(
     staff_client, django_assert_num_queries
 ):

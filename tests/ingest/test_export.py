@@ -62,6 +62,7 @@ def build_rich_archive() -> None:
         attachments=[{"title": "Table", "url": "https://example.org/t.xlsx", "file_type": "xlsx"}],
         question_truncated=True,
         answer_truncated=True,
+        superseded=True,
         parse_warnings=["a.txt: heading differs; kept Police: Finance, source has Police"],
         edited_fields=["heading", "answer_text"],
     )

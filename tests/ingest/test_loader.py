@@ -1,5 +1,6 @@
 """Merging parsed records into the archive: identity, filling, conflicts, locks, atomicity."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -114,6 +115,76 @@ def test_a_truncated_text_never_replaces_a_full_one_but_a_full_one_replaces_it()
     load(parsed(question_text="To ask about the", question_truncated=True, **key), name="again")
     question.refresh_from_db()
     assert question.question_text == "To ask about the whole thing in full."
+
+
+OLD_SCRAPE = 'superseded scrape (latest="no"): a newer scrape of this day replaces this file'
+
+
+def old_and_new_copies() -> tuple[ParsedQuestion, ParsedQuestion]:
+    """A question as an older scrape printed it and as the scrape that replaced it."""
+    key = {"uin": "7", "date_answered": dt.date(2009, 10, 28)}
+    old = parsed(
+        heading="Pensoins",
+        answer_text="Old figure.",
+        answerer=ParsedMember(name="Lord A"),
+        date_holding_answer=dt.date(2009, 10, 20),
+        superseded=True,
+        warnings=[OLD_SCRAPE, "question has no text"],
+        **key,
+    )
+    new = parsed(
+        heading="Pensions", answer_text="Right figure.", answerer=ParsedMember(name="Lord B"), **key
+    )
+    return old, new
+
+
+def test_a_current_copy_replaces_what_only_superseded_copies_said():
+    old, new = old_and_new_copies()
+    load(old, name="answers2009-10-28a.xml")
+    question = Question.objects.get()
+    assert question.superseded
+    load(new, name="answers2009-10-28b.xml")
+    question.refresh_from_db()
+    assert (question.heading, question.answer_text) == ("Pensions", "Right figure.")
+    assert question.answerer.name == "Lord B"
+    # What the current copy does not say is still known only from the old one.
+    assert question.date_holding_answer == dt.date(2009, 10, 20)
+    # The old copy's warnings described it, and no conflict is reported.
+    assert question.parse_warnings == []
+    assert not question.superseded
+
+
+def test_a_superseded_copy_loaded_after_the_current_one_only_fills_gaps():
+    old, new = old_and_new_copies()
+    load(new, name="answers2009-10-28b.xml")
+    load(old, name="answers2009-10-28a.xml")
+    question = Question.objects.get()
+    assert (question.heading, question.answer_text) == ("Pensions", "Right figure.")
+    assert question.answerer.name == "Lord B"
+    assert question.date_holding_answer == dt.date(2009, 10, 20)
+    assert question.parse_warnings == []
+    assert not question.superseded
+    assert question.provenance.count() == 2
+
+
+def test_two_superseded_copies_merge_as_any_two_copies_do():
+    old, _ = old_and_new_copies()
+    load(old, name="answers2009-10-28a.xml")
+    load(dataclasses.replace(old, heading="Pensions?"), name="answers2009-10-28b.xml")
+    question = Question.objects.get()
+    assert question.heading == "Pensoins"
+    assert any("heading differs" in w for w in question.parse_warnings)
+    assert question.superseded
+
+
+def test_a_current_copy_never_replaces_what_staff_edited_in_a_superseded_one():
+    old, new = old_and_new_copies()
+    load(old, name="answers2009-10-28a.xml")
+    Question.objects.update(heading="Pensions (staff)", edited_fields=["heading"])
+    load(new, name="answers2009-10-28b.xml")
+    question = Question.objects.get()
+    assert question.heading == "Pensions (staff)"
+    assert question.answer_text == "Right figure."
 
 
 def test_an_answer_arriving_later_moves_the_status_on():

@@ -534,7 +534,9 @@ def test_superseded_scrape_still_gives_its_questions_with_a_warning():
     body = ques("71", "Old version?") + reply("Old answer.")
     q = twfy_xml.parse(wrap(body, latest="no")).questions[0]
     assert q.question_text == "Old version?"
+    assert q.superseded
     assert q.warnings[0].startswith(twfy_xml.SUPERSEDED_WARNING)
+    assert not twfy_xml.parse(wrap(body, latest="yes")).questions[0].superseded
 
 
 def test_superseded_scrape_of_redirects_only_is_skipped_and_its_redirects_exposed():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from archive.models import Question
+from archive.models import Question, SourceDocument
 from tests.conftest import SHARED
 
 REAL = SHARED / "real"
@@ -41,16 +41,30 @@ def test_every_real_sample_loads_without_failures():
     assert Question.objects.count() == 2017
 
 
-def test_an_older_scrape_of_the_same_day_neither_duplicates_nor_loses_records(tmp_path):
-    ingest(COMMONS)
-    before = {q[0]: q for q in Question.objects.values_list("uin", "question_text", "answer_text")}
+def older_scrape(tmp_path: Path) -> Path:
+    """The Commons day as an earlier scrape printed it: superseded, with a typo since fixed."""
     older = COMMONS.read_bytes().replace(b'latest="yes"', b'latest="no"', 1)
-    # The older scrape has a typo the newer one fixed.
     older = older.replace(b"winter fuel payment", b"winter fuel paymnet")
-    rescrape = tmp_path / COMMONS.name
-    rescrape.write_bytes(older)
-    report = ingest(rescrape)
-    assert report["totals"]["created"] == 0
-    assert Question.objects.count() == 291
-    after = {q[0]: q for q in Question.objects.values_list("uin", "question_text", "answer_text")}
-    assert after == before
+    assert b"paymnet" in older
+    path = tmp_path / COMMONS.name.replace("c.xml", "a.xml")
+    path.write_bytes(older)
+    return path
+
+
+def archived() -> dict[str, tuple]:
+    rows = Question.objects.values_list("uin", "question_text", "answer_text", "parse_warnings")
+    return {row[0]: row for row in rows}
+
+
+@pytest.mark.parametrize("older_first", [False, True], ids=["newer-first", "older-first"])
+def test_the_newer_scrape_of_a_day_wins_whichever_is_loaded_first(tmp_path, older_first):
+    ingest(COMMONS)
+    newer_alone = archived()
+    Question.objects.all().delete()
+    SourceDocument.objects.all().delete()  # else the file would be "unchanged"
+    older = older_scrape(tmp_path)
+    report = ingest(*([older, COMMONS] if older_first else [COMMONS, older]))
+    assert report["totals"]["created"] == 291
+    # Same text, same (lack of) warnings: no conflict reported, no stale "superseded".
+    assert archived() == newer_alone
+    assert not Question.objects.filter(superseded=True).exists()

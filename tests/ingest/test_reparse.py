@@ -7,6 +7,7 @@ import pytest
 from archive.models import Department, Provenance, Question
 from ingest.loader import ingest_file
 from ingest.reparse import reparse_question, reparse_questions
+from tests.conftest import SHARED
 from tests.factories import QuestionFactory, SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,24 @@ def test_a_question_read_from_two_sources_is_rebuilt_from_both(samples_dir):
     assert result.changed == ["heading", "parse_warnings"]
     assert question.heading == heading
     assert question.parse_warnings == warnings
+
+
+def test_a_question_from_an_older_and_a_newer_scrape_reparses_as_ingest_merged_it(tmp_path):
+    current = SHARED / "real" / "twfy-xml" / "answers2009-10-28c.xml"
+    if not current.exists():
+        pytest.skip(f"real samples not found at {current.parent}")
+    older = current.read_bytes().replace(b'latest="yes"', b'latest="no"', 1)
+    older = older.replace(b"winter fuel payment", b"winter fuel paymnet")
+    (tmp_path / "answers2009-10-28a.xml").write_bytes(older)
+    for path in (tmp_path / "answers2009-10-28a.xml", current):
+        assert ingest_file(path).status == "ingested"
+    question = Question.objects.filter(question_text__contains="winter fuel payment").first()
+    assert question.provenance.count() == 2 and not question.superseded
+
+    assert reparse_question(question).changed == []
+    # The older block alone would bring back its typo and mark the question superseded.
+    question = misparse(question, question_text="?", superseded=True, parse_warnings=["x"])
+    assert reparse_question(question).changed == ["question_text", "superseded", "parse_warnings"]
+    question.refresh_from_db()
+    assert "winter fuel payment" in question.question_text
+    assert (question.superseded, question.parse_warnings) == (False, [])
