@@ -45,6 +45,7 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -182,7 +183,8 @@ class SearchParams:
     """What the reader asked for, as plain validated values.
 
     ``asker``, ``answerer`` and ``department`` are display names, matched without regard to
-    case; the ``*_id`` fields pin one exact record (member and department pages use them).
+    case or accents; the ``*_id`` fields pin one exact record (member and department pages
+    use them).
     ``sort`` None means relevance when there are words to rank by, else newest first.
     """
 
@@ -370,11 +372,23 @@ def totals() -> Totals:
 
 
 def members_called(name: str) -> Q:
-    """Members whose display name is ``name`` (any case); see Member.display_name."""
-    condition = Q(name__iexact=name)
+    """Members whose display name is ``name`` (any case, accents or none); see
+    Member.display_name."""
+    condition = Q(name__unaccent__iexact=name)
     if match := re.fullmatch(r"Member #(\d{1,9})", name.strip()):
         condition |= Q(name="", parliament_id=int(match[1]))
     return condition | Q(name="", parliament_id__isnull=True, twfy_id__iexact=name)
+
+
+def _named(model: type[Member | Department], name: str) -> Q:
+    """Records called ``name`` exactly or, when none is, in any case and without accents.
+
+    A facet's link carries the exact name, and an exact match is one index probe; comparing
+    every name without its accents (2,150 members at a million questions) costs ~3 ms more,
+    paid only for a name typed otherwise.
+    """
+    loosely = members_called(name) if model is Member else Q(name__unaccent__iexact=name)
+    return Q(name=name) | (~Exists(model.objects.filter(name=name)) & loosely)
 
 
 FILTER_NAMES = (
@@ -410,8 +424,7 @@ def filter_condition(name: str, value: object) -> Q | None:
     """
     if name in NAME_FILTERS:
         column, model = NAME_FILTERS[name]
-        named = members_called(str(value)) if model is Member else Q(name__iexact=value)
-        ids = list(model.objects.filter(named).values_list("id", flat=True))
+        ids = list(model.objects.filter(_named(model, str(value))).values_list("id", flat=True))
         if not ids:
             return None
         return _record_is(column, ids[0]) if len(ids) == 1 else Q(**{f"{column}__in": ids})

@@ -350,9 +350,10 @@ def _compile(node: Node, table: str) -> _TsQuery | _Sql:
             # and the questions fetched through the index on the key, where the planner
             # would guess a match rate for the names and, guessing high, test every
             # question in the archive against them (700 ms at a million).
+            # Without accents on either side: "asker:sean" finds "Seán".
             sql = (
-                f"{table}.{column} = ANY(ARRAY(SELECT id FROM {names} "
-                f"WHERE to_tsvector('{config}', name) @@ to_tsquery('{config}', %s)))"
+                f"{table}.{column} = ANY(ARRAY(SELECT id FROM {names} WHERE "
+                f"to_tsvector('{config}', unaccent(name)) @@ to_tsquery('{config}', unaccent(%s))))"
             )
             return _Sql(sql, (_leaf_tsquery(node, ""),))
         label = WEIGHTS.get(node.field or "", "")

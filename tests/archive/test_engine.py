@@ -41,6 +41,15 @@ def test_a_name_field_query_finds_the_members_questions():
     assert found(q="asker:doocey") == {asked.pk}
 
 
+def test_a_name_field_query_ignores_accents_on_either_side():
+    sean = QuestionFactory(asker=MemberFactory(name="Seán Crowe"))
+    sian = QuestionFactory(answerer=MemberFactory(name="Siân Berry"))
+    QuestionFactory(asker=MemberFactory(name="Sean Other"), department=None)
+    assert found(q="asker:sean asker:crowe") == {sean.pk}
+    assert found(q="answerer:sian") == {sian.pk}
+    assert found(q="asker:seán asker:crowe") == {sean.pk}
+
+
 def test_a_query_the_language_rejects_raises_query_error():
     with pytest.raises(engine.QueryError):
         engine.search(SearchParams(q="!!! ???"))
@@ -91,6 +100,18 @@ def test_asker_filter_matches_the_display_name_in_any_case():
     asked = QuestionFactory(asker=doocey)
     QuestionFactory(answerer=doocey)  # answered, not asked
     assert found(asker="baroness DOOCEY") == {asked.pk}
+
+
+def test_name_filters_match_names_typed_without_their_accents():
+    asked = QuestionFactory(asker=MemberFactory(name="Órfhlaith Begley"))
+    answered = QuestionFactory(answerer=MemberFactory(name="Siân Berry"))
+    to_body = QuestionFactory(department=DepartmentFactory(name="Département Écosse"))
+    QuestionFactory()
+    assert found(asker="orfhlaith begley") == {asked.pk}
+    assert found(answerer="Sian Berry") == {answered.pk}
+    assert found(department="departement ecosse") == {to_body.pk}
+    # And typed with them, as the facets link them.
+    assert found(asker="Órfhlaith Begley") == {asked.pk}
 
 
 def test_answerer_filter_matches_the_display_name():

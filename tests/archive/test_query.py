@@ -37,15 +37,15 @@ from archive.search.query import (
 VECTOR = "archive_question.search_vector @@ to_tsquery('english', %s)"
 ASKER = (
     "archive_question.asker_id = ANY(ARRAY(SELECT id FROM archive_member "
-    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s)))"
+    "WHERE to_tsvector('simple', unaccent(name)) @@ to_tsquery('simple', unaccent(%s))))"
 )
 ANSWERER = (
     "archive_question.answerer_id = ANY(ARRAY(SELECT id FROM archive_member "
-    "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', %s)))"
+    "WHERE to_tsvector('simple', unaccent(name)) @@ to_tsquery('simple', unaccent(%s))))"
 )
 DEPARTMENT = (
     "archive_question.department_id = ANY(ARRAY(SELECT id FROM archive_department "
-    "WHERE to_tsvector('english', name) @@ to_tsquery('english', %s)))"
+    "WHERE to_tsvector('english', unaccent(name)) @@ to_tsquery('english', unaccent(%s))))"
 )
 
 
@@ -678,9 +678,11 @@ def test_tsquery_checker_rejects_text_outside_lexemes():
 _SQL_FRAGMENTS = re.compile(
     r"archive_question\.search_vector @@ to_tsquery\('english', %s\)"
     r"|archive_question\.(asker|answerer)_id = ANY\(ARRAY\(SELECT id FROM archive_member "
-    r"WHERE to_tsvector\('simple', name\) @@ to_tsquery\('simple', %s\)\)\)"
+    r"WHERE to_tsvector\('simple', unaccent\(name\)\) "
+    r"@@ to_tsquery\('simple', unaccent\(%s\)\)\)\)"
     r"|archive_question\.department_id = ANY\(ARRAY\(SELECT id FROM archive_department "
-    r"WHERE to_tsvector\('english', name\) @@ to_tsquery\('english', %s\)\)\)"
+    r"WHERE to_tsvector\('english', unaccent\(name\)\) "
+    r"@@ to_tsquery\('english', unaccent\(%s\)\)\)\)"
 )
 
 
