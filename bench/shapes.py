@@ -27,9 +27,9 @@ from django.db.models.functions import TruncMonth
 
 from archive.models import Question
 from archive.search.engine import FACET_SIZE
+from archive.search.vector import SEARCH_CONFIG
 
 PAGE_SIZE = 20
-SEARCH_CONFIG = "english"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import yaml
 from django.db import connection
 
 from archive.db import server
+from archive.search.vector import SEARCH_CONFIG
 from tests.conftest import REPO
 
 
@@ -42,6 +43,23 @@ def test_database_has_english_text_search():
             "SELECT to_tsvector('english', 'trafficked') @@ to_tsquery('english', 'trafficking')"
         )
         assert cursor.fetchone()[0] is True
+
+
+@pytest.mark.django_db
+def test_search_vectors_are_unaccented_and_kept_in_the_row():
+    # Migration 0010 rebuilt the column: its expression and its storage (0005) must both hold.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage, pg_get_expr(adbin, adrelid) FROM pg_attribute"
+            " JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum"
+            " WHERE attrelid = 'archive_question'::regclass AND attname = 'search_vector'"
+        )
+        storage, expression = cursor.fetchone()
+        cursor.execute("SELECT to_tsvector(%s, 'Siân Berry, café')::text", [SEARCH_CONFIG])
+        lexemes = cursor.fetchone()[0]
+    assert storage == "m"
+    assert expression.count(f"'{SEARCH_CONFIG}'::regconfig") == 4
+    assert lexemes == "'berri':2 'cafe':3 'sian':1"
 
 
 @pytest.mark.django_db

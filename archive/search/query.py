@@ -19,7 +19,7 @@ too big; its message is shown to the reader as is.
 
 Stop words ("the", "not", ...) cannot be recognised here because only PostgreSQL knows the
 dictionary: a query of stop words alone compiles, and the engine must check
-``numnode(to_tsquery('english', ...))`` to tell the reader that nothing could be searched.
+``numnode(to_tsquery(SEARCH_CONFIG, ...))`` to tell the reader that nothing could be searched.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ TOO_DEEP_MESSAGE = (
     f"Your search has too many brackets inside one another: please use at most {MAX_DEPTH}."
 )
 
+# The text search configuration of the search vector and of every query against it: English
+# stemming and stop words, with accents removed first (migration 0010), so that "cafe" finds
+# "café" and "Sian" finds "Siân". Its name is fixed SQL text, never input.
+SEARCH_CONFIG = "archive_english"
+
 # Fields searched in the weighted search_vector; the letter is the setweight() label.
 WEIGHTS = {"heading": "A", "question": "B", "answer": "C"}
 # Fields searched by name in a related table: (foreign key column, table, text search config).
@@ -51,7 +56,7 @@ WEIGHTS = {"heading": "A", "question": "B", "answer": "C"}
 NAME_FIELDS = {
     "asker": ("asker_id", "archive_member", "simple"),
     "answerer": ("answerer_id", "archive_member", "simple"),
-    "department": ("department_id", "archive_department", "english"),
+    "department": ("department_id", "archive_department", SEARCH_CONFIG),
 }
 FIELDS = (*WEIGHTS, *NAME_FIELDS)
 
@@ -337,7 +342,7 @@ class _Sql:
 
 
 def _vector_match(table: str, tsquery: str) -> _Sql:
-    return _Sql(f"{table}.search_vector @@ to_tsquery('english', %s)", (tsquery,))
+    return _Sql(f"{table}.search_vector @@ to_tsquery('{SEARCH_CONFIG}', %s)", (tsquery,))
 
 
 def _compile(node: Node, table: str) -> _TsQuery | _Sql:

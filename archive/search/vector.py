@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db.models import Value
 from django.db.models.functions import Concat
 
-SEARCH_CONFIG = "english"
+from archive.search.query import SEARCH_CONFIG
 
 WEIGHTS = {"heading": "A", "question_text": "B", "answer_text": "C", "names": "D"}
 

@@ -50,6 +50,18 @@ def test_a_name_field_query_ignores_accents_on_either_side():
     assert found(q="asker:seán asker:crowe") == {sean.pk}
 
 
+def test_words_match_with_or_without_their_accents():
+    by_sian = QuestionFactory(asker=MemberFactory(name="Siân Berry"))
+    cafe = QuestionFactory(answer_text="The café in the Palace of Westminster.")
+    role = QuestionFactory(question_text="To ask about the role of the Ombudsman.")
+    QuestionFactory(asker=MemberFactory(name="Ian Berry"), question_text="To ask about ports.")
+    assert found(q="sian berry") == {by_sian.pk}
+    assert found(q="Siân") == {by_sian.pk}
+    assert found(q="cafe") == {cafe.pk}
+    assert found(q='"café in the palace"') == {cafe.pk}
+    assert found(q="rôle") == {role.pk}
+
+
 def test_a_query_the_language_rejects_raises_query_error():
     with pytest.raises(engine.QueryError):
         engine.search(SearchParams(q="!!! ???"))
@@ -650,6 +662,13 @@ def test_snippets_mark_the_matching_words():
     hit = engine.search(SearchParams(q="erosion")).hits[0]
     assert "<mark>erosion</mark>" in hit.question_snippet
     assert "<mark>Erosion</mark>" in hit.answer_snippet
+
+
+def test_snippets_mark_accented_words_found_without_their_accents():
+    QuestionFactory(question_text="To ask about cafés.", answer_text="The Café is open.")
+    hit = engine.search(SearchParams(q="cafe")).hits[0]
+    assert "<mark>cafés</mark>" in hit.question_snippet
+    assert "<mark>Café</mark>" in hit.answer_snippet
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from archive.search.query import (
     parse,
 )
 
-VECTOR = "archive_question.search_vector @@ to_tsquery('english', %s)"
+VECTOR = "archive_question.search_vector @@ to_tsquery('archive_english', %s)"
 ASKER = (
     "archive_question.asker_id = ANY(ARRAY(SELECT id FROM archive_member "
     "WHERE to_tsvector('simple', unaccent(name)) @@ to_tsquery('simple', unaccent(%s))))"
@@ -45,7 +45,8 @@ ANSWERER = (
 )
 DEPARTMENT = (
     "archive_question.department_id = ANY(ARRAY(SELECT id FROM archive_department "
-    "WHERE to_tsvector('english', unaccent(name)) @@ to_tsquery('english', unaccent(%s))))"
+    "WHERE to_tsvector('archive_english', unaccent(name)) "
+    "@@ to_tsquery('archive_english', unaccent(%s))))"
 )
 
 
@@ -516,7 +517,7 @@ def test_name_fields_break_the_match_into_sql_or():
 
 def test_main_vector_words_are_gathered_into_one_match_beside_name_fields():
     compiled = build("police asker:smith crime")
-    assert compiled.where_sql.count("@@ to_tsquery('english'") == 1
+    assert compiled.where_sql.count("@@ to_tsquery('archive_english'") == 1
     assert compiled.params == ("'police' & 'crime'", "'smith'")
 
 
@@ -676,13 +677,13 @@ def test_tsquery_checker_rejects_text_outside_lexemes():
 
 # Fragments the compiler writes; once removed, only brackets and SQL keywords may remain.
 _SQL_FRAGMENTS = re.compile(
-    r"archive_question\.search_vector @@ to_tsquery\('english', %s\)"
+    r"archive_question\.search_vector @@ to_tsquery\('archive_english', %s\)"
     r"|archive_question\.(asker|answerer)_id = ANY\(ARRAY\(SELECT id FROM archive_member "
     r"WHERE to_tsvector\('simple', unaccent\(name\)\) "
     r"@@ to_tsquery\('simple', unaccent\(%s\)\)\)\)"
     r"|archive_question\.department_id = ANY\(ARRAY\(SELECT id FROM archive_department "
-    r"WHERE to_tsvector\('english', unaccent\(name\)\) "
-    r"@@ to_tsquery\('english', unaccent\(%s\)\)\)\)"
+    r"WHERE to_tsvector\('archive_english', unaccent\(name\)\) "
+    r"@@ to_tsquery\('archive_english', unaccent\(%s\)\)\)\)"
 )
 
 

@@ -99,10 +99,10 @@ SCHEMA = [
         answerer_name text NOT NULL,
         department_name text NOT NULL,
         search_vector tsvector GENERATED ALWAYS AS (
-            setweight(to_tsvector('english', heading), 'A')
-            || setweight(to_tsvector('english', question_text), 'B')
-            || setweight(to_tsvector('english', answer_text), 'C')
-            || setweight(to_tsvector('english',
+            setweight(to_tsvector('archive_english', heading), 'A')
+            || setweight(to_tsvector('archive_english', question_text), 'B')
+            || setweight(to_tsvector('archive_english', answer_text), 'C')
+            || setweight(to_tsvector('archive_english',
                 asker_name || ' ' || answerer_name || ' ' || department_name), 'D')
         ) STORED
     )
@@ -343,15 +343,15 @@ def test_hostile_input_runs_without_error(archive, text):
 def test_query_of_only_stop_words_compiles_to_an_empty_tsquery(archive):
     # The engine tells the reader nothing was searchable by checking numnode().
     compiled = build("the of")
-    archive.execute("SELECT numnode(to_tsquery('english', %s))", compiled.params)
+    archive.execute("SELECT numnode(to_tsquery('archive_english', %s))", compiled.params)
     assert archive.fetchone()[0] == 0
 
 
 def test_rank_query_is_accepted_by_ts_rank_and_ts_headline(archive):
     compiled = build('heading:slavery "modern slavery" -police traff*')
     archive.execute(
-        "SELECT id, ts_rank(search_vector, to_tsquery('english', %s)),"
-        " ts_headline('english', question_text, to_tsquery('english', %s))"
+        "SELECT id, ts_rank(search_vector, to_tsquery('archive_english', %s)),"
+        " ts_headline('archive_english', question_text, to_tsquery('archive_english', %s))"
         " FROM archive_question WHERE id = 1",
         [compiled.rank_tsquery, compiled.rank_tsquery],
     )
@@ -390,7 +390,7 @@ def test_any_input_runs_without_sql_errors(archive, text):
             f"SELECT count(*) FROM archive_question WHERE {compiled.where_sql}", compiled.params
         )
         if compiled.rank_tsquery:
-            archive.execute("SELECT to_tsquery('english', %s)", [compiled.rank_tsquery])
+            archive.execute("SELECT to_tsquery('archive_english', %s)", [compiled.rank_tsquery])
 
 
 def test_compiled_sql_runs_against_the_migrated_schema():
