@@ -33,6 +33,7 @@ from ingest.parsers.common import (
     label_of,
     lines_of,
     not_a_question,
+    utf16_without_bom,
 )
 
 # A parser raised: a bug of ours, reported rather than raised so one file cannot stop an import.
@@ -165,7 +166,8 @@ def _binary_kind(data: bytes) -> str:
         if data.startswith(signature):
             return kind
     declared = bom_encoding(data)
-    if b"\x00" in data and not (declared and declared[0] != "utf-8"):
+    utf16 = (declared and declared[0] != "utf-8") or utf16_without_bom(data)
+    if b"\x00" in data and not utf16:
         return "contains NUL bytes"
     return ""
 

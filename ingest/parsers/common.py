@@ -51,15 +51,43 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+# How much of a file's start decides whether it is UTF-16 without a byte-order mark.
+_UTF16_SAMPLE = 4096
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` for UTF-16 text saved without a byte-order mark, else None.
+
+    Text in the Latin alphabet has a zero byte beside nearly every letter, on one side of
+    each pair and almost never on the other; a binary file's zeros fall on both sides.
+    """
+    sample = data[:_UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    zeros_first = sample[0 : 2 * pairs : 2].count(0)
+    zeros_second = sample[1 : 2 * pairs : 2].count(0)
+    for zeros, other, encoding in (
+        (zeros_second, zeros_first, "utf-16-le"),
+        (zeros_first, zeros_second, "utf-16-be"),
+    ):
+        if zeros >= 0.7 * pairs and other <= 0.01 * pairs:
+            return encoding
+    return None
+
+
 def decode_bytes(data: bytes) -> str | None:
     """Decode a document, or None when no text encoding fits (a binary file).
 
-    A byte-order mark wins; then UTF-8 when the bytes are valid UTF-8; then charset-normalizer.
+    A byte-order mark wins; then UTF-16 by the zeros of its bytes (it has no other sign when
+    saved without a mark); then UTF-8 when the bytes are valid UTF-8; then charset-normalizer.
     """
     declared = bom_encoding(data)
     if declared:
         encoding, length = declared
         return data[length:].decode(encoding, errors="replace")
+    if b"\x00" in data[:_UTF16_SAMPLE] and (encoding := utf16_without_bom(data)):
+        return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

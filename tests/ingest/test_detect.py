@@ -126,6 +126,8 @@ def test_a_parser_that_raises_is_reported_not_raised(monkeypatch: pytest.MonkeyP
         pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), id="utf-8 with BOM"),
         pytest.param(lambda text: text.encode("cp1252"), id="windows-1252"),
         pytest.param(lambda text: text.encode("utf-16"), id="utf-16 with BOM"),
+        pytest.param(lambda text: text.encode("utf-16-le"), id="utf-16-le without BOM"),
+        pytest.param(lambda text: text.encode("utf-16-be"), id="utf-16-be without BOM"),
     ],
 )
 def test_encodings_read_the_same_records_with_pound_and_apostrophe_intact(encode) -> None:

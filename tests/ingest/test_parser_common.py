@@ -29,6 +29,7 @@ from ingest.parsers.common import (
     question_house,
     read_fact,
     split_on_dash,
+    utf16_without_bom,
 )
 
 # "\u2019" is the curly apostrophe real documents use.
@@ -54,6 +55,17 @@ def test_windows_1252_keeps_pound_sign_and_curly_apostrophe() -> None:
 
 def test_utf16_with_byte_order_mark_is_decoded() -> None:
     assert decode_bytes(POUND_AND_APOSTROPHE.encode("utf-16")) == POUND_AND_APOSTROPHE
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_told_by_its_zero_bytes(encoding) -> None:
+    assert utf16_without_bom(POUND_AND_APOSTROPHE.encode(encoding)) == encoding
+    assert decode_bytes(POUND_AND_APOSTROPHE.encode(encoding)) == POUND_AND_APOSTROPHE
+
+
+def test_binary_zeros_on_both_sides_are_not_utf16() -> None:
+    assert utf16_without_bom(bytes(range(256)) * 4) is None
+    assert utf16_without_bom(b"\x00" * 64) is None
 
 
 # --- whitespace, lines, paragraphs ---------------------------------------------------------------
