@@ -5,8 +5,8 @@ no questions and a ``skip_reason`` saying what the file looked like.
 
 Byte-level parsers (JSON, XML) get the raw bytes so they can honour their own encoding
 declarations, and the file name, which parlparse files need for their date and House; the
-text layouts get the decoded text, and saved HTML pages are first reduced to their visible
-text and reported as ``html/<layout>``.
+text layouts get the decoded text, and saved HTML pages (single-file web archives too) are
+first reduced to their visible text and reported as ``html/<layout>``.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     for layout, sniff, parse in BYTE_LAYOUTS:
         if sniff(data):
             return _run(layout, functools.partial(parse, data, name))
+    if (page := html_page.web_archive_page(data)) is not None:
+        return _read_html(page, "saved web archive (MHTML)")
 
     text = decode_bytes(data)
     if text is None:
@@ -93,13 +95,7 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
         return not_a_question("binary file (mostly control characters)")
 
     if html_page.sniff(text):
-        title, visible = html_page.read_page(text)
-        document = _read_text(visible)
-        if document is not None:
-            document.layout = HTML_PREFIX + document.layout
-            return document
-        page = f"saved HTML page {title!r}" if title else "saved HTML page"
-        return not_a_question(f"{page}: {_describe_text(visible)}")
+        return _read_html(text, "saved HTML page")
     if match := _XML_ROOT_RE.match(text[:_XML_HEAD]):
         return not_a_question(
             f"XML document (root element <{match.group(1)}>) that no parser reads"
@@ -114,6 +110,16 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     if document is not None:
         return document
     return not_a_question(_describe_text(text))
+
+
+def _read_html(markup: str, kind: str) -> ParsedDocument:
+    title, visible = html_page.read_page(markup)
+    document = _read_text(visible)
+    if document is not None:
+        document.layout = HTML_PREFIX + document.layout
+        return document
+    page = f"{kind} {title!r}" if title else kind
+    return not_a_question(f"{page}: {_describe_text(visible)}")
 
 
 def _read_text(text: str) -> ParsedDocument | None:

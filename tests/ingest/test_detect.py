@@ -4,7 +4,9 @@ raises, whatever the bytes."""
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,55 @@ def test_layout_is_decided_by_content_not_file_name(path: Path, layout: str) -> 
     assert document.layout == layout
     assert document.questions
     assert document.skip_reason == ""
+
+
+def web_archive(html: bytes, transfer_encoding: str, charset: str = "") -> bytes:
+    """The page as a browser's "Webpage, single file" saves it: MHTML, CRLF line ends, the
+    HTML in a transfer encoding (with no charset, as Chrome writes it, unless one is
+    given), followed by the page's images."""
+    message = EmailMessage()
+    message["From"] = "<Saved by Blink>"
+    message["Snapshot-Content-Location"] = "https://questions-statements.parliament.uk/"
+    message["Subject"] = "Written questions"
+    if charset:
+        text = html.decode("utf-8")
+        message.set_content(text, subtype="html", charset=charset, cte=transfer_encoding)
+    else:
+        message.set_content(html, maintype="text", subtype="html", cte=transfer_encoding)
+    message.make_related()
+    message.add_related(b"\x89PNG\r\n\x1a\n" + bytes(64), "image", "png", cid="<logo@mhtml>")
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+@pytest.mark.parametrize("transfer_encoding", ["quoted-printable", "base64"])
+@pytest.mark.parametrize(
+    "name", ["000_plain_list.html", "001_question_page.html", "002_search_results.html"]
+)
+def test_a_page_saved_as_a_web_archive_reads_as_the_page_itself(name, transfer_encoding) -> None:
+    page = (DOCUMENTS / name).read_bytes()
+
+    saved = parse_document(web_archive(page, transfer_encoding))
+
+    assert saved == parse_document(page)
+    assert saved.questions
+
+
+def test_a_web_archive_part_is_read_in_the_charset_it_declares() -> None:
+    page = (DOCUMENTS / "002_search_results.html").read_bytes()
+
+    saved = parse_document(web_archive(page, "quoted-printable", charset="windows-1252"))
+
+    assert saved == parse_document(page)
+
+
+def test_a_web_archive_of_another_page_is_skipped_saying_what_it_is() -> None:
+    page = (DOCUMENTS / "004_news_article.html").read_bytes()
+
+    document = parse_document(web_archive(page, "quoted-printable"))
+
+    assert document.questions == []
+    assert document.skip_reason.startswith("saved web archive (MHTML)")
+    assert "news article" in document.skip_reason
 
 
 # Record counts were taken from the files themselves (grep for qnum= / <ques / <Question>, jq
