@@ -78,10 +78,13 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     except filters.InvalidSearch as problem:
         return _bad_request(problem.message)
     writer = csv.writer(_Echo())
+    # Searched before the response starts, so a search the database stops gets the error
+    # page instead of a file cut off after its header.
+    questions = engine.stream(params, limit=engine.EXPORT_MAX_ROWS)
 
     def lines() -> Iterator[str]:
         yield writer.writerow(CSV_COLUMNS)
-        for question in engine.stream(params, limit=engine.EXPORT_MAX_ROWS):
+        for question in questions:
             yield writer.writerow(_csv_row(question, request))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

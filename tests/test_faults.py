@@ -27,7 +27,9 @@ from archive.db import server
 from archive.db.base import DatabaseWrapper
 from archive.middleware import STOPPED, DatabaseUnavailableMiddleware
 from archive.models import Department, Member, Provenance, Question, SourceDocument
+from archive.search import engine
 from tests.conftest import REPO, SAMPLES
+from tests.factories import QuestionFactory
 from tests.test_foundation import run_manage
 
 ARCHIVE_MODELS = (Member, Department, Question, SourceDocument, Provenance)
@@ -178,6 +180,22 @@ def test_an_api_search_stopped_for_taking_too_long_answers_a_json_error(client):
     response = client.get("/api/slow")
     assert response.status_code == 503
     assert response.json() == {"error": STOPPED}
+
+
+@pytest.mark.django_db
+def test_a_csv_export_whose_search_is_stopped_says_so_instead_of_a_cut_off_file(
+    client, monkeypatch
+):
+    QuestionFactory(question_text="To ask about canals.")
+
+    def stopped(*args, **kwargs):
+        _runs_too_long(RequestFactory().get("/"))
+
+    monkeypatch.setattr(engine, "_find", stopped)
+    response = client.get("/search.csv", {"q": "canals"})
+    assert response.status_code == 503
+    assert not response.streaming
+    assert "This search was stopped" in response.content.decode()
 
 
 def test_other_errors_are_left_to_the_500_page():

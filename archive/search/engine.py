@@ -347,7 +347,12 @@ def search(
 
 
 def stream(params: SearchParams, *, limit: int = EXPORT_MAX_ROWS) -> Iterator[Question]:
-    """Up to ``limit`` questions of the same search in the same order, a chunk at a time."""
+    """Up to ``limit`` questions of the same search in the same order, a chunk at a time.
+
+    The search itself runs now, not when the first question is asked for: a search the
+    database stops (SEARCH_TIME_LIMIT) raises here, before a caller has started a download
+    that it would cut short; only reading the questions by id is left for later.
+    """
     compiled = compile_query(params.q)
     sort = effective_sort(params, compiled)
     with _text_search(compiled) as only_stop_words:
@@ -356,7 +361,10 @@ def stream(params: SearchParams, *, limit: int = EXPORT_MAX_ROWS) -> Iterator[Qu
         found = (
             None if only_stop_words else _find(params, compiled, sort, 0, limit, False, rank_window)
         )
-    ids = found.page_ids if found else []
+    return _questions(found.page_ids if found else [])
+
+
+def _questions(ids: list[int]) -> Iterator[Question]:
     for start in range(0, len(ids), EXPORT_CHUNK):
         for hit in _hits(ids[start : start + EXPORT_CHUNK], None):
             yield hit.question
