@@ -503,8 +503,7 @@ class Merger:
         """
         locked = set(question.edited_fields)
         before = _snapshot(question)
-        replaces = question.superseded and not parsed.superseded
-        stale = parsed.superseded and not question.superseded
+        replaces, stale = copy_precedence(question.superseded, parsed.superseded)
         warnings = [] if replaces else list(question.parse_warnings)
 
         def conflict(field: str, kept: object, offered: object) -> None:
@@ -843,6 +842,13 @@ TRUNCATION_FLAGS = {"question_text": "question_truncated", "answer_text": "answe
 
 def empty_value(field_name: str) -> object:
     return None if field_name.startswith("date") else ""
+
+
+def copy_precedence(held_superseded: bool, offered_superseded: bool) -> tuple[bool, bool]:
+    """(replaces, stale) for a copy offered against what is held, by their ``superseded``
+    flags: a current copy replaces what only superseded copies said; a superseded copy
+    offered where a current one has been read is stale, and only fills gaps."""
+    return held_superseded and not offered_superseded, offered_superseded and not held_superseded
 
 
 def _snapshot(question: Question) -> dict:

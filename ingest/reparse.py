@@ -37,6 +37,7 @@ from ingest.loader import (
     TRUNCATION_FLAGS,
     Merger,
     copy_names,
+    copy_precedence,
     empty_value,
 )
 from ingest.parsers.base import ParsedQuestion
@@ -162,8 +163,7 @@ def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
     # A copy: the parsed records are not ours to change.
     combined = dataclasses.replace(first, warnings=list(first.warnings))
     for source_name, parsed in rest:
-        replaces = combined.superseded and not parsed.superseded
-        stale = parsed.superseded and not combined.superseded
+        replaces, stale = copy_precedence(combined.superseded, parsed.superseded)
         if replaces:
             combined.warnings = []
         for name in SCALAR_FIELDS:
@@ -216,8 +216,7 @@ def _resolve_related(parses: list[tuple[str, ParsedQuestion]]) -> tuple[Related,
             "answerer": merger.member(parsed.answerer, "") if parsed.answerer else None,
             "department": merger.department(parsed.department) if parsed.department else None,
         }
-        replaces = superseded and not parsed.superseded
-        stale = parsed.superseded and not superseded
+        replaces, stale = copy_precedence(superseded, parsed.superseded)
         if replaces:
             warnings = []
         superseded = superseded and parsed.superseded
