@@ -114,6 +114,14 @@ def test_truncated_texts_are_flagged(client):
     assert body.count("the full text may be longer") == 2
 
 
+def test_a_record_known_only_from_a_superseded_copy_says_so(client):
+    stale = QuestionFactory(superseded=True)
+    current = QuestionFactory()
+    notice = "a newer version has since replaced"
+    assert notice in text_of(client.get(stale.get_absolute_url()))
+    assert notice not in text_of(client.get(current.get_absolute_url()))
+
+
 def test_attachments_link_only_to_web_addresses(client):
     attached = QuestionFactory(
         attachments=[
