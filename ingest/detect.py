@@ -171,10 +171,11 @@ def _binary_kind(data: bytes) -> str:
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
             return kind
-    declared = bom_encoding(data)
-    utf16 = (declared and declared[0] != "utf-8") or utf16_without_bom(data)
-    if b"\x00" in data and not utf16:
-        return "contains NUL bytes"
+    if b"\x00" in data:
+        declared = bom_encoding(data)
+        wide = (declared and declared[0] != "utf-8") or utf16_without_bom(data)
+        if not wide:
+            return "contains NUL bytes"
     return ""
 
 

@@ -86,7 +86,7 @@ def decode_bytes(data: bytes) -> str | None:
     if declared:
         encoding, length = declared
         return data[length:].decode(encoding, errors="replace")
-    if b"\x00" in data[:_UTF16_SAMPLE] and (encoding := utf16_without_bom(data)):
+    if encoding := utf16_without_bom(data):
         return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
