@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
-import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -355,32 +354,6 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 @given(st.text(max_size=2000))
 def test_arbitrary_text_never_raises(text: str) -> None:
     assert_well_formed(parse_document(text.encode("utf-8")))
-
-
-# --- speed ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "path",
-    [PLAIN_LIST, SEARCH_RESULTS, DOCUMENTS / "api_list_2024-08_sample.json"],
-    ids=lambda path: path.name,
-)
-def test_a_20_kb_document_parses_in_well_under_10_ms(path: Path) -> None:
-    data = path.read_bytes()
-    parse_document(data)  # imports and compiled patterns
-    # A different trailing blank line each time: each run is a new document, not a cached one.
-    variants = [data + b"\n" * count for count in range(1, 8)]
-
-    # CPU time, and the best of several runs: other processes on a busy machine add noise.
-    best = min(_cpu_seconds(parse_document, variant) for variant in variants)
-
-    assert best < 0.010, f"{path.name}: {best * 1000:.1f} ms"
-
-
-def _cpu_seconds(function, data: bytes) -> float:
-    start = time.process_time()
-    function(data)
-    return time.process_time() - start
 
 
 def test_a_text_file_that_mentions_xml_root_elements_is_not_taken_for_xml() -> None:

@@ -6,7 +6,6 @@ Expected values were read from the sample files with grep, not produced by the p
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import cache
 from pathlib import Path
 
@@ -186,12 +185,6 @@ class TestCommonsSample:
         assert moves["uk.org.publicwhip/wrans/2009-10-28c.295392.h"] == (
             "uk.org.publicwhip/wrans/2009-10-28c.295391.h"
         )
-
-    def test_parses_well_under_a_second(self):
-        data = sample(COMMONS_FILE)
-        start = time.perf_counter()
-        twfy_xml.parse(data, COMMONS_FILE)
-        assert time.perf_counter() - start < 1.0
 
 
 @needs_samples
@@ -391,10 +384,8 @@ def test_entity_expansion_is_bounded():
         f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
     )
     data = f"<!DOCTYPE publicwhip [{entities}]><publicwhip>&j;</publicwhip>".encode()
-    start = time.perf_counter()
     document = twfy_xml.parse(data)
     assert document.skip_reason.startswith("malformed XML: ")
-    assert time.perf_counter() - start < 1.0
 
 
 def test_each_question_number_in_one_ques_is_a_record_sharing_the_answer():
