@@ -5,8 +5,9 @@ no questions and a ``skip_reason`` saying what the file looked like.
 
 Byte-level parsers (JSON, XML) get the raw bytes so they can honour their own encoding
 declarations, and the file name, which parlparse files need for their date and House; the
-text layouts get the decoded text, and saved HTML pages (single-file web archives too) are
-first reduced to their visible text and reported as ``html/<layout>``.
+text layouts get the decoded text, and saved HTML pages are first reduced to their visible
+text and reported as ``html/<layout>``. A page or text wrapped in a MIME message (a
+single-file web archive, an e-mail) is taken out of it first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from ingest.parsers import (
     api_json,
     html_page,
+    mime,
     plain_list,
     qna_xml,
     question_page,
@@ -83,8 +85,8 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     for layout, sniff, parse in BYTE_LAYOUTS:
         if sniff(data):
             return _run(layout, functools.partial(parse, data, name))
-    if (page := html_page.web_archive_page(data)) is not None:
-        return _read_html(page, "saved web archive (MHTML)")
+    if (unwrapped := mime.unwrap(data)) is not None:
+        return _read_unwrapped(unwrapped)
 
     text = decode_bytes(data)
     if text is None:
@@ -110,6 +112,17 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     if document is not None:
         return document
     return not_a_question(_describe_text(text))
+
+
+def _read_unwrapped(unwrapped: mime.Unwrapped) -> ParsedDocument:
+    if not unwrapped.text.strip():
+        return not_a_question(f"{unwrapped.kind} with no page or text in it")
+    if unwrapped.is_html:
+        return _read_html(unwrapped.text, unwrapped.kind)
+    document = _read_text(unwrapped.text)
+    if document is not None:
+        return document
+    return not_a_question(f"{unwrapped.kind}: {_describe_text(unwrapped.text)}")
 
 
 def _read_html(markup: str, kind: str) -> ParsedDocument:

@@ -4,7 +4,7 @@ Block elements become line breaks, entities are decoded, and page furniture (scr
 navigation, the site header and footer, forms, cookie banners, share links, hidden elements)
 is dropped. ``ingest.detect`` runs the text layouts on the result and reports the layout as
 ``html/<layout>``; ``api_json`` reduces the HTML of API answers the same way. A page saved
-as a single-file web archive (MHTML) is first taken out of its MIME wrapping.
+as a single-file web archive (MHTML) is first taken out of its MIME wrapping (``mime``).
 
 Read with BeautifulSoup (beautifulsoup4, the stack's HTML text extractor) on its lxml tree
 builder, the fastest it has; libxml2 copes with broken markup. BeautifulSoup builds a Python
@@ -15,14 +15,12 @@ of the tree that skips furniture whole (under 1 ms).
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import re
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from ingest.parsers.common import decode_bytes, normalise_lines, normalise_space
+from ingest.parsers.common import normalise_lines, normalise_space
 
 _HTML_START_RE = re.compile(r"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _FRAGMENT_RE = re.compile(r"<(?:p|div|br|span|table|h[1-6]|article|main|section)\b", re.IGNORECASE)
@@ -147,36 +145,6 @@ def sniff(text: str) -> bool:
     if _HTML_START_RE.search(head):
         return True
     return not _XML_START_RE.match(head) and bool(_FRAGMENT_RE.search(head))
-
-
-# A browser's "Webpage, single file" (MHTML, .mht): a MIME message whose first HTML part is
-# the page. Its headers come first, so the head of the file tells.
-_WEB_ARCHIVE_HEAD = 4096
-_MIME_VERSION_RE = re.compile(rb"^MIME-Version:\s*1\.0", re.IGNORECASE | re.MULTILINE)
-_MULTIPART_RE = re.compile(rb"^Content-Type:\s*multipart/related", re.IGNORECASE | re.MULTILINE)
-
-
-def web_archive_page(data: bytes) -> str | None:
-    """The HTML page a saved web archive (MHTML) holds, decoded; None for any other file.
-
-    Read with the standard library's MIME parser, which undoes the part's quoted-printable
-    or base64 transfer encoding. Browsers often declare no charset on the part (the page's
-    own <meta> says it), so without one the bytes are decoded as any document's are.
-    """
-    head = data[:_WEB_ARCHIVE_HEAD]
-    if not (_MIME_VERSION_RE.search(head) and _MULTIPART_RE.search(head)):
-        return None
-    message = email.parser.BytesParser(policy=email.policy.default).parsebytes(data)
-    for part in message.walk():
-        if part.get_content_type() == "text/html":
-            html = part.get_payload(decode=True) or b""
-            if charset := part.get_content_charset():
-                try:
-                    return html.decode(charset, errors="replace")
-                except LookupError:
-                    pass  # a charset Python does not know: guess, as for any document
-            return decode_bytes(html) or ""
-    return None
 
 
 def read_page(markup: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import textwrap
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from ingest import detect
 from ingest.detect import parse_document
+from ingest.parsers import mime
 from ingest.parsers.base import ParsedDocument
 from tests.ingest.mutations import damaged
 
@@ -115,6 +117,78 @@ def test_a_web_archive_of_another_page_is_skipped_saying_what_it_is() -> None:
     assert document.questions == []
     assert document.skip_reason.startswith("saved web archive (MHTML)")
     assert "news article" in document.skip_reason
+
+
+def flowed(text: str, width: int = 72) -> str:
+    """``text`` as a mail client sends plain text (RFC 3676 format=flowed): long lines
+    wrapped, each piece but the last ending in a space."""
+    return "\n".join(
+        " \n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False))
+        if len(line) > width
+        else line
+        for line in text.split("\n")
+    )
+
+
+def e_mail(plain: str = "", html: bytes = b"", attachment: bytes = b"") -> bytes:
+    """An e-mail as a mail client saves it (.eml): the plain text flowed and quoted-printable,
+    an HTML alternative, a file attached."""
+    message = EmailMessage()
+    message["From"] = "Researcher <researcher@example.org>"
+    message["Subject"] = "Fwd: Written question"
+    if plain:
+        message.set_content(flowed(plain), cte="quoted-printable", params={"format": "flowed"})
+    if html:
+        message.add_alternative(html, maintype="text", subtype="html", cte="base64")
+    if attachment:
+        message.add_attachment(attachment, "application", "pdf", filename="answer.pdf")
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def test_flowed_text_is_unwrapped_to_its_lines() -> None:
+    text = "Asked by: a member\n\n" + "word " * 40 + "end.\n-- \nsignature"
+
+    assert mime.unflow(flowed(text)) == text
+
+
+@pytest.mark.parametrize(
+    "path", [PLAIN_LIST, QUESTION_PAGE, SEARCH_RESULTS], ids=lambda path: path.name
+)
+def test_an_e_mail_of_written_answers_reads_as_its_text(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert any(len(line) > 72 for line in text.splitlines())  # so the mail wraps lines
+
+    document = parse_document(e_mail(plain=text))
+
+    assert document == parse_document(path.read_bytes())
+    assert document.questions
+
+
+def test_an_e_mail_with_an_html_alternative_reads_the_html() -> None:
+    page = (DOCUMENTS / "001_question_page.html").read_bytes()
+
+    document = parse_document(e_mail(plain="See below.", html=page, attachment=b"%PDF-1.7"))
+
+    assert document == parse_document(page)
+    assert document.layout == "html/question-page"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (
+            e_mail(plain=NEWS.read_text(encoding="utf-8")),
+            "e-mail message: looks like a news article",
+        ),
+        (e_mail(attachment=b"%PDF-1.7"), "e-mail message with no page or text in it"),
+    ],
+    ids=["news", "attachment only"],
+)
+def test_an_e_mail_without_written_answers_is_skipped_saying_what_it_is(data, reason) -> None:
+    document = parse_document(data)
+
+    assert document.questions == []
+    assert document.skip_reason.startswith(reason)
 
 
 # Record counts were taken from the files themselves (grep for qnum= / <ques / <Question>, jq
