@@ -28,6 +28,7 @@ from ingest.parsers import (
 )
 from ingest.parsers.base import ParsedDocument
 from ingest.parsers.common import (
+    NOT_A_QUESTION,
     Line,
     bom_encoding,
     date_line,
@@ -128,18 +129,39 @@ def _read_unwrapped(unwrapped: mime.Unwrapped) -> ParsedDocument:
 def _read_html(markup: str, kind: str) -> ParsedDocument:
     title, visible = html_page.read_page(markup)
     document = _read_text(visible)
-    if document is not None:
-        document.layout = HTML_PREFIX + document.layout
-        return document
     page = f"{kind} {title!r}" if title else kind
-    return not_a_question(f"{page}: {_describe_text(visible)}")
+    if document is None:
+        return not_a_question(f"{page}: {_describe_text(visible)}")
+    if document.layout == NOT_A_QUESTION:
+        return not_a_question(f"{page}: {document.skip_reason}")
+    document.layout = HTML_PREFIX + document.layout
+    return document
 
 
 def _read_text(text: str) -> ParsedDocument | None:
     for layout, sniff, parse in TEXT_LAYOUTS:
         if sniff(text):
-            return _run(layout, functools.partial(parse, text))
+            document = _run(layout, functools.partial(parse, text))
+            return _oral_question(text, document) or document
     return None
+
+
+def _oral_question(text: str, document: ParsedDocument) -> ParsedDocument | None:
+    """A question asked in the chamber, skipped; None for a written one.
+
+    Hansard prints an oral question with the labels of a written one ("Asked by", "To ask
+    …"), but no answer follows: the debate does, speeches and time stamps. A written
+    question's page has neither, so two signs of a debate and no "Answered by" tell.
+    """
+    if not document.questions or any(q.answerer for q in document.questions):
+        return None
+    debate = _debate_evidence(lines_of(text))
+    if len(debate) < 2:
+        return None
+    return not_a_question(
+        "looks like a debate transcript (a question asked in the chamber): "
+        f"{', '.join(debate)}, and no 'Answered by' line"
+    )
 
 
 def _run(layout: str, read: Callable[[], ParsedDocument]) -> ParsedDocument:

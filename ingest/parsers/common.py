@@ -92,6 +92,8 @@ def decode_bytes(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if (mixed := _utf8_with_stray_bytes(data)) is not None:
+        return mixed
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return None
@@ -103,6 +105,29 @@ def decode_bytes(data: bytes) -> str | None:
         except UnicodeDecodeError:
             pass
     return str(best)
+
+
+# Bytes that are not UTF-8, as surrogateescape leaves them in the text.
+_STRAY_BYTE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _utf8_with_stray_bytes(data: bytes) -> str | None:
+    """A UTF-8 file with a few Windows-1252 bytes pasted in (a curly quote from Word), or None.
+
+    Decoding the whole file as one code page would garble every other accent and pound sign
+    in it, so the UTF-8 stays UTF-8 and only the stray bytes are read as Windows-1252. A file
+    has UTF-8 in it when it holds at least as many valid multi-byte characters as stray bytes
+    (a Windows-1252 file's accented letters almost never form UTF-8 sequences).
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE_RE.findall(text))
+    valid = sum(1 for char in text if char > "\x7f") - stray
+    if valid < max(stray, 1):
+        return None
+    return _STRAY_BYTE_RE.sub(
+        lambda match: bytes([ord(match.group()) - 0xDC00]).decode("cp1252", errors="replace"),
+        text,
+    )
 
 
 @functools.cache
@@ -205,6 +230,23 @@ def date_line(text: str) -> dt.date | None:
     return _to_date(match.group("date")) if match else None
 
 
+def heading_and_date(text: str) -> tuple[str, dt.date] | None:
+    """A title with its date after it on the same line, the date led by its weekday
+    ("Roads: Skye Tuesday 15th October 2024"), split; None for any other line.
+
+    Only with the weekday: a title may end in a date of its own ("Armistice Day: 11 November").
+    """
+    *_, match = (None, *_DATE_RE.finditer(text))
+    if (
+        match is None
+        or match.end() != len(text.rstrip(". "))
+        or match.start("date") == match.start()
+    ):
+        return None
+    heading, date = text[: match.start()].strip(), _to_date(match.group("date"))
+    return (heading, date) if heading and date is not None else None
+
+
 # Documents repeat a handful of dates many times over, and dateutil is slow to parse them.
 @functools.lru_cache(maxsize=4096)
 def _to_date(text: str) -> dt.date | None:
@@ -246,13 +288,32 @@ def label_of(text: str) -> Label | None:
     first = text[:1].lower()
     # A cheap first-letter test keeps this fast on the long answer paragraphs.
     if first == "a":
-        if ASKED_BY_RE.match(text):
+        if (match := ASKED_BY_RE.match(text)) and _names_a_member(match["rest"], _ASKER_MAX_WORDS):
             return Label.ASKED_BY
-        if ANSWERED_BY_RE.match(text):
+        if (match := ANSWERED_BY_RE.match(text)) and _names_a_member(match["rest"], None):
             return Label.ANSWERED_BY
     elif first == "q" and QUESTION_TO_RE.match(text):
         return Label.QUESTION_TO
     return None
+
+
+# A member label names a member (or no one: the name is on the next line). A paragraph that
+# starts with the same words goes on in lower case, or as a sentence: "Asked by the Committee
+# in 2023 to review these figures, the Department commissioned an independent audit."
+# An asker is a name and bracketed party and seat; an answerer's role may run longer.
+_SENTENCE_MIN_WORDS = 8
+_ASKER_MAX_WORDS = 16
+
+
+def _names_a_member(rest: str, max_words: int | None) -> bool:
+    if not rest:
+        return True
+    words = rest.split()
+    return not (
+        (words[0].islower() and words[0] != "the")
+        or (rest.endswith(".") and len(words) >= _SENTENCE_MIN_WORDS)
+        or (max_words is not None and len(words) > max_words)
+    )
 
 
 def department_of(text: str) -> str:
@@ -325,12 +386,17 @@ _FACT_RES = tuple(
     )
 )
 _QUESTION_NUMBER_RE = re.compile(r"HL\s?\d+|\d+")
+# A question number on a line of its own, as Hansard prints it below the question: "HL14421",
+# "[HL14421]", "[292659]" (a bare number only in brackets: unbracketed, it is any figure).
+_BARE_UIN_RE = re.compile(r"^\[?(?P<lords>HL\s?\d+)\]?$|^\[(?P<commons>\d+)\]$", re.IGNORECASE)
 
 
 def read_fact(text: str) -> Fact | None:
     """The fact a short labelled line states (``(asked on 24th February 2021) - View Source``)."""
     if len(text) > _FACT_MAX_LENGTH:
         return None
+    if bare := _BARE_UIN_RE.match(text):
+        return Fact(FactKind.UIN, value=(bare["lords"] or bare["commons"]).replace(" ", "").upper())
     for kind, regex in _FACT_RES:
         match = regex.match(text)
         if not match:
@@ -343,12 +409,31 @@ def read_fact(text: str) -> Fact | None:
                     kind, value=" ".join(numbers) if kind == FactKind.GROUPED else numbers[0]
                 )
             return None
-        date = parse_date(rest)
+        date = _stated_date(rest)
         if date is not None:
             return Fact(kind, date)
         if kind == FactKind.WITHDRAWN and not rest.strip(" .)]"):
             return Fact(kind)
     return None
+
+
+# After a fact's date: closing punctuation, and perhaps a short link or note after a dash or
+# bar ("(asked on 24th February 2021) - View Source"); not a sentence going on.
+_FACT_TAIL_RE = re.compile(r"[\s.,;)\]]*(?:[-\u2013\u2014|]\s*.{0,40})?")
+_FACT_DATE_OFFSET = 4
+
+
+def _stated_date(rest: str) -> dt.date | None:
+    """The date a fact line states: at its start, with nothing but a short note after it.
+
+    "Withdrawn on 1 April 2023, the old scheme was replaced …" is an answer's paragraph.
+    """
+    match = _DATE_RE.search(rest)
+    if match is None or match.start() > _FACT_DATE_OFFSET:
+        return None
+    if not _FACT_TAIL_RE.fullmatch(rest[match.end() :]):
+        return None
+    return _to_date(match.group("date"))
 
 
 # --- page furniture -----------------------------------------------------------------------------
@@ -408,7 +493,11 @@ _FURNITURE_LINES = frozenset(
     }
 )
 _FURNITURE_RE = re.compile(
-    r"^(?:page \d+ of \d+"
+    r"^(?:(?:previous(?: page)? )?page \d+ of \d+(?: next(?: page)?)?"
+    r"|this answer (?:groups|is grouped with|was grouped with) (?:the following|these) questions?"
+    r"|(?:the )?(?:question|answer)s?"
+    r"|(?:latest|recent|more|other|related|similar) (?:written )?(?:questions?|answers?)"
+    r"(?: (?:from|by|on|to|for|about) .{1,80})?"
     r"|showing (?:results )?[\d,]+(?: ?[-\u2013] ?[\d,]+)? of [\d,]+(?: results)?"
     r"|[\d,]+ results?(?: found)?"
     r"|(?:\u00a9|copyright\b).*"

@@ -89,6 +89,8 @@ _HIDDEN_CLASSES = frozenset(
         "d-none",
     }
 )
+# "d-none d-md-block" (Bootstrap), "hidden md:block" (Tailwind): hidden on a phone only.
+_SHOWN_AT_WIDTH_RE = re.compile(r"d-(?:sm|md|lg|xl|xxl)-(?!none)|(?:sm|md|lg|xl|2xl):(?!hidden)")
 _NAME_PART_RE = re.compile(r"[-_\s]+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BLOCKS = frozenset(
@@ -216,7 +218,8 @@ def _is_furniture(tag: Tag) -> bool:
     if tag.name in _DROPPED:
         return True
     if tag.name in _PAGE_LEVEL and not any(parent.name in _SECTIONING for parent in tag.parents):
-        return True
+        # A page-level header is the site's banner, unless the page's title is in it.
+        return tag.name != "header" or tag.find("h1") is None
     attrs = tag.attrs
     if not attrs:
         return False
@@ -228,7 +231,9 @@ def _is_furniture(tag: Tag) -> bool:
     if style and _HIDDEN_STYLE_RE.search(style):
         return True
     classes = (attrs.get("class") or "").lower().split()
-    if any(name in _HIDDEN_CLASSES for name in classes):
+    if any(name in _HIDDEN_CLASSES for name in classes) and not any(
+        _SHOWN_AT_WIDTH_RE.match(name) for name in classes
+    ):
         return True
     names = [*classes, (attrs.get("id") or "").lower()]
     return any(

@@ -12,6 +12,7 @@ prints; ``read_record`` reads it for the search-results and question-page layout
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ingest.parsers.base import (
@@ -32,6 +33,7 @@ from ingest.parsers.common import (
     Label,
     Line,
     block_text,
+    date_line,
     department_of,
     find_references,
     infer_house,
@@ -137,6 +139,8 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
     answerer: ParsedMember | None = None
     role = ""
     answer: list[str] = []
+    # The answer as first given, when the page prints it below a corrected one.
+    original: list[str] = []
     facts: list[Fact] = []
     warnings: list[str] = []
 
@@ -149,6 +153,8 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             fact = None if answer else read_fact(line)
             if fact:
                 facts.append(fact)
+            elif original or (answer and _ORIGINAL_ANSWER_RE.match(line)):
+                original.append(line)
             else:
                 answer.append(line)
             continue
@@ -160,6 +166,14 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             if not value and index < count:
                 value = lines[index].text
                 index += 1
+            if (
+                "(" not in value
+                and index < count
+                and (details := _member_details(lines[index].text))
+            ):
+                # Party and seat on a line of their own, under the name.
+                value = f"{value} ({details})"
+                index += 1
             asker = parse_member(value)
         elif label == Label.QUESTION_TO and not has_formula:
             _drop_stray_lines(question, warnings)
@@ -168,6 +182,11 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             value = ANSWERED_BY_RE.match(line).group("rest")
             if value:
                 name, role = split_on_dash(value)
+                # A role wrapped onto the next line: "(Department for …)", or the rest of an
+                # open bracket.
+                while index < count and _continues_role(role, lines[index].text):
+                    role = f"{role} {lines[index].text}"
+                    index += 1
             else:
                 name, role, index = _read_answerer_block(lines, index)
             answerer = ParsedMember(name=name)
@@ -177,19 +196,26 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             _drop_stray_lines(question, warnings)
             question.append(line)
             has_formula = True
-        elif not question and (is_furniture(line) or portrait_of(line)):
+        elif is_furniture(line) or (not question and portrait_of(line)):
+            continue
+        elif not has_formula and date_line(line):
+            # A result's date, or an index page's: the question is never a bare date.
             continue
         else:
             question.append(line)
 
-    # Facts printed below the answer ("This answer was corrected on …") and page furniture.
-    while answer:
-        fact = read_fact(answer[-1])
-        if fact is None and not is_furniture(answer[-1]):
-            break
-        answer.pop()
-        if fact is not None:
-            facts.append(fact)
+    for paragraphs in (answer, original):
+        foot = _page_foot(paragraphs)
+        facts.extend(fact for line in paragraphs[foot:] if (fact := read_fact(line)))
+        del paragraphs[foot:]
+        # Facts printed below the answer ("This answer was corrected on …") and furniture.
+        while paragraphs:
+            fact = read_fact(paragraphs[-1])
+            if fact is None and not is_furniture(paragraphs[-1]):
+                break
+            paragraphs.pop()
+            if fact is not None:
+                facts.append(fact)
 
     question_text = " ".join(question)
     if not question_text:
@@ -212,6 +238,7 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
         answerer=answerer,
         answerer_role=role,
         answer_text=answer_text,
+        original_answer_text=join_paragraphs(original[1:]),
         status=ANSWERED if answer_text else UNANSWERED,
         raw_text=block_text(text, lines),
         warnings=warnings,
@@ -219,6 +246,55 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
     _apply_facts(parsed, facts)
     parsed.references = find_references(question_text, answer_text, exclude=parsed.uin)
     return parsed
+
+
+# The heading a page prints above the answer as first given, below a corrected one.
+_ORIGINAL_ANSWER_RE = re.compile(
+    r"^(?:the )?(?:original|previous|earlier|uncorrected) answer(?: \(?(?:before|prior to) "
+    r"(?:the )?correction\)?)?(?: was)?\s*:?$|^answer before (?:the )?correction\s*:?$",
+    re.IGNORECASE,
+)
+# "Independent - Na h-Eileanan an Iar" or "(Democratic Unionist Party - Strangford)".
+_MEMBER_DETAILS_RE = re.compile(
+    r"^\((?P<bracketed>[^()]+(?:\([^()]*\)[^()]*)*)\)$|^(?P<bare>[^():]+)$"
+)
+_MEMBER_DETAILS_MAX_LENGTH = 120
+# Lines a page prints below the last answer (footer links, a disclaimer) are short.
+_FOOT_LINE_MAX_LENGTH = 100
+
+
+def _member_details(text: str) -> str:
+    """ "Party - Seat" when the line under a member's name gives them, else ""."""
+    if len(text) > _MEMBER_DETAILS_MAX_LENGTH or label_of(text) or read_fact(text):
+        return ""
+    match = _MEMBER_DETAILS_RE.match(text)
+    if match is None:
+        return ""
+    details = match.group("bracketed") or match.group("bare")
+    party, seat = split_on_dash(details)
+    return details if party and seat and not details.endswith((".", "?")) else ""
+
+
+def _continues_role(role: str, text: str) -> bool:
+    if role.count("(") > role.count(")"):
+        return len(text) <= _ROLE_MAX_LENGTH and text.count(")") > text.count("(")
+    return (
+        bool(role) and text.startswith("(") and text.endswith(")") and len(text) <= _ROLE_MAX_LENGTH
+    )
+
+
+def _page_foot(answer: Sequence[str]) -> int:
+    """Where the page's foot begins below an answer: at a furniture line ("Share this
+    question") followed by nothing but short lines (links, a disclaimer, a list of the
+    member's other questions); the answer's length when there is none."""
+    for index, line in enumerate(answer):
+        if (
+            index
+            and is_furniture(line)
+            and all(len(rest) <= _FOOT_LINE_MAX_LENGTH for rest in answer[index + 1 :])
+        ):
+            return index
+    return len(answer)
 
 
 def _drop_stray_lines(question: list[str], warnings: list[str]) -> None:

@@ -20,6 +20,7 @@ from ingest.parsers.common import (
     Line,
     block_text,
     date_line,
+    heading_and_date,
     is_furniture,
     label_of,
     lines_of,
@@ -117,6 +118,8 @@ def _read_result(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             date = date or found
         elif not heading and not is_furniture(line) and not portrait_of(line):
             heading = line
+            if dated := heading_and_date(line):
+                heading, date = dated[0], date or dated[1]
     question.heading = heading
     if date is not None:
         if question.answer_text or question.answerer is not None:

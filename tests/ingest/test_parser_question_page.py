@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+
+import pytest
 
 from ingest.parsers import question_page
 from ingest.parsers.base import (
@@ -162,12 +165,26 @@ def test_uin_line_gives_the_uin() -> None:
 
 
 def test_stray_line_before_the_question_is_dropped_with_a_warning() -> None:
-    text = PAGE.replace("Question to the Home Office:", "Question\nQuestion to the Home Office:")
+    text = PAGE.replace(
+        "Question to the Home Office:", "Tabled in the last session\nQuestion to the Home Office:"
+    )
 
     question = parse_one(text)
 
     assert question.question_text.startswith("To ask the Secretary of State")
-    assert question.warnings == ["ignored text before the question: 'Question'"]
+    assert question.warnings == ["ignored text before the question: 'Tabled in the last session'"]
+
+
+@pytest.mark.parametrize("heading", ["Question", "Answer"])
+def test_question_and_answer_headings_are_page_furniture(heading: str) -> None:
+    text = PAGE.replace("Question to the Home Office:", f"{heading}\nQuestion to the Home Office:")
+    text = text.replace("Answered by", f"{heading}\nAnswered by")
+
+    question = parse_one(text)
+
+    assert dataclasses.replace(question, raw_text="") == dataclasses.replace(
+        parse_one(PAGE), raw_text=""
+    )
 
 
 def test_sniff_wants_one_question_with_page_structure() -> None:
