@@ -311,6 +311,17 @@ def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
         obj._state.db = db.alias
 
 
+def _same_day(held: Question, parsed: ParsedQuestion) -> bool:
+    """Whether a question with the same House and number is the same one: numbers start
+    again each session, so a day must agree too. The day tabled when both sources give it;
+    else the day answered (parlparse files of before 2014 give no tabling date)."""
+    if held.date_tabled and parsed.date_tabled:
+        return held.date_tabled == parsed.date_tabled
+    return bool(held.date_answered and parsed.date_answered) and (
+        held.date_answered == parsed.date_answered
+    )
+
+
 class Merger:
     """Finds or creates the question for each parsed record, within one transaction.
 
@@ -393,32 +404,29 @@ class Merger:
     @staticmethod
     def _compatible(candidate: Question, parsed: ParsedQuestion, asker: Member | None) -> bool:
         """Same words, but not the same question if what both sources know disagrees."""
-        if asker and candidate.asker_id and candidate.asker_id != asker.pk:
-            return False
         if parsed.uin and candidate.uin and parsed.uin != candidate.uin:
             return False
         if parsed.house and candidate.house and parsed.house != candidate.house:
             return False
-        return not (
+        if (
             parsed.date_tabled
             and candidate.date_tabled
             and parsed.date_tabled != candidate.date_tabled
-        )
+        ):
+            return False
+        # Sources name members differently (an API id, a parlparse person, "Mr Jim Cunningham"),
+        # so two records of one member may exist: with the same number too, the words decide.
+        same_number = bool(parsed.uin) and parsed.uin == candidate.uin
+        return same_number or not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
 
     def find_existing(
         self, parsed: ParsedQuestion, asker: Member | None, print_: str
     ) -> Question | None:
         if parsed.uin and parsed.house:
             same_uin = self._index.by_uin(parsed.house, parsed.uin)
-            if parsed.date_tabled:
-                found = [q for q in same_uin if q.date_tabled == parsed.date_tabled]
-                if found:
-                    return found[0]
-            elif parsed.date_answered:
-                # Sources that print no tabling date (parlparse) still date the answer.
-                found = [q for q in same_uin if q.date_answered == parsed.date_answered]
-                if found:
-                    return found[0]
+            found = [q for q in same_uin if _same_day(q, parsed)]
+            if found:
+                return found[0]
         for candidate in self._index.by_fingerprint(print_):
             if self._compatible(candidate, parsed, asker):
                 return candidate

@@ -70,6 +70,13 @@ _SNIFF_WRANS = re.compile(rb"<ques[\s>]|publicwhip/(?:wrans|spwa)/")
 
 _GID_DATE = re.compile(r"/(?:wrans|spwa)/(\d{4}-\d{2}-\d{2})")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+# Files scraped from the written questions website (from 2014) link each question to its page
+# there, which is dated, like the ids, by the day the question was tabled; the file itself is
+# named after the day of the answers.
+_TABLED_URL = re.compile(r"/written-questions/detail/(\d{4}-\d{2}-\d{2})/")
+# Their ids are "<day tabled>.<question number>.q0", where older ones carry a letter after the
+# day ("2009-10-28c.296192.q0") and a Hansard column or the number.
+_TABLED_GID = re.compile(r"/wrans/(\d{4}-\d{2}-\d{2})\.(?P<number>[^.]+)\.q\d+$")
 # "(1)  which countries ...;" in a numbered group under one preamble.
 _LIST_NUMBER = re.compile(r"^\(\d+\)\s*")
 _LIST_END = re.compile(r";\s*$")
@@ -197,6 +204,13 @@ def _house(root: etree._Element, name: str) -> tuple[str, str]:
 
 
 def _date(root: etree._Element, name: str) -> tuple[dt.date | None, str]:
+    """The day of the file's answers: from the ids, else the file name."""
+    if _tabled_on(root.find("ques")) is not None:
+        # The ids give the days questions were tabled: only the name says when they were answered.
+        from_name = _NAME_DATE.search(name)
+        if from_name:
+            return parse_date(from_name.group(1)), ""
+        return None, "answer date not known: the ids give the days the questions were tabled"
     from_content = None
     for element in root:
         match = _GID_DATE.search(element.get("id") or "")
@@ -210,6 +224,19 @@ def _date(root: etree._Element, name: str) -> tuple[dt.date | None, str]:
     if not (from_content or from_name):
         return None, "date not known from the ids or the file name"
     return from_content or from_name, ""
+
+
+def _tabled_on(ques: etree._Element | None) -> dt.date | None:
+    """The day a question was tabled, when its link to the questions website gives it."""
+    if ques is None:
+        return None
+    match = _TABLED_URL.search(ques.get("url") or "")
+    if match is None:
+        match = _TABLED_GID.search(ques.get("id") or "")
+        numbers = {p.get("qnum") for p in ques.iter("p")}
+        if match is None or match["number"] not in numbers:
+            return None
+    return parse_date(match.group(1))
 
 
 # -- text ------------------------------------------------------------------------------
@@ -392,6 +419,7 @@ class _Reader:
         seen_gids: set[str] = set()
         for ques, number, text in parts:
             gid = (ques.get("id") or "").strip()
+            tabled = _tabled_on(ques)
             # Later numbers of a multi-number <ques> share its gid; keep source ids unique.
             source_id = gid if gid not in seen_gids else f"{gid}#{number}"
             seen_gids.add(gid)
@@ -419,8 +447,10 @@ class _Reader:
                     answerer=answerer,
                     answer_text=answer_text,
                     # TWFY "written answers" are filed under the day Hansard printed the
-                    # answer, so the file's date is the answer date; no tabling date.
-                    date_answered=self._record_date(gid) if reply is not None else None,
+                    # answer, so the file's date is the answer date; the tabling date only
+                    # where the question links to its page on the questions website.
+                    date_tabled=tabled,
+                    date_answered=self._answer_date(gid, tabled) if reply is not None else None,
                     status=status,
                     date_holding_answer=holding or parse_date(ques.get("holdingdate") or ""),
                     references=find_references(text, answer_text, exclude=number),
@@ -433,6 +463,8 @@ class _Reader:
             )
         return records
 
-    def _record_date(self, gid: str) -> dt.date | None:
+    def _answer_date(self, gid: str, tabled: dt.date | None) -> dt.date | None:
+        if tabled is not None:
+            return self.date  # the ids are dated by tabling
         match = _GID_DATE.search(gid)
         return (parse_date(match.group(1)) if match else None) or self.date

@@ -97,6 +97,39 @@ def test_uin_house_and_tabling_day_identify_a_question_whatever_its_text():
     assert Question.objects.count() == 1
 
 
+@pytest.mark.parametrize("api_first", [True, False], ids=["api first", "parlparse first"])
+def test_a_source_without_tabling_day_merges_by_the_answer_day_in_either_order(api_first):
+    # The API gives both days; parlparse files before 2014 give only the day answered.
+    api = parsed(
+        uin="296192",
+        date_tabled=dt.date(2009, 10, 19),
+        date_answered=dt.date(2009, 10, 28),
+        question_text="To ask about buses, clipped at two hundred and fif",
+    )
+    parlparse = parsed(uin="296192", date_answered=dt.date(2009, 10, 28))
+    first, second = (api, parlparse) if api_first else (parlparse, api)
+    load(first, name="first.xml")
+    load(second, name="second.json")
+    assert Question.objects.count() == 1
+
+
+def test_the_same_words_and_number_are_one_question_whoever_each_source_says_asked():
+    # One source names "Mr Jim Cunningham", another "Jim Cunningham": two member records.
+    common = {"uin": "174151", "house": "Commons"}
+    load(
+        parsed(
+            asker=ParsedMember(name="Mr Jim Cunningham"), date_tabled=dt.date(2013, 11, 1), **common
+        )
+    )
+    load(
+        parsed(
+            asker=ParsedMember(name="Jim Cunningham"), date_answered=dt.date(2013, 11, 6), **common
+        ),
+        name="b",
+    )
+    assert Question.objects.count() == 1
+
+
 def test_a_reused_uin_in_another_session_is_another_question():
     load(parsed(uin="1234", date_tabled=dt.date(2019, 5, 1), question_text="Q one"))
     load(parsed(uin="1234", date_tabled=dt.date(2024, 5, 1), question_text="Q two"), name="b")

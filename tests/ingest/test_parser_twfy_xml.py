@@ -620,3 +620,40 @@ def test_damaged_snippets_never_raise(data):
 def test_arbitrary_bytes_never_raise(data):
     assert_well_formed_result(twfy_xml.parse(data))
     assert isinstance(twfy_xml.sniff(data), bool)
+
+
+# Files scraped from the questions website (2014 on): ids and links are dated by the day the
+# question was tabled, the file is named after the day of its answers.
+@pytest.mark.parametrize(
+    "url",
+    ["https://questions-statements.parliament.uk/written-questions/detail/2024-08-30/2978", ""],
+    ids=["with its link", "by its id alone"],
+)
+def test_a_question_from_the_questions_website_is_dated_tabled_and_answered(url):
+    body = ques(
+        "2978",
+        "To ask the Secretary of State for Education, what steps she is taking.",
+        gid="uk.org.publicwhip/wrans/2024-08-30.2978.q0",
+    ).replace("<ques ", f'<ques url="{url}" ') + reply(
+        "Steps.", gid="uk.org.publicwhip/wrans/2024-08-30.2978.r0"
+    )
+
+    (question,) = twfy_xml.parse(wrap(body), "answers2024-09-23.xml").questions
+
+    assert (question.date_tabled, question.date_answered) == (
+        dt.date(2024, 8, 30),
+        dt.date(2024, 9, 23),
+    )
+    assert question.warnings == []
+
+
+def test_an_older_id_with_a_hansard_column_keeps_its_day_as_the_answer_day():
+    body = ques(
+        "115",
+        "To ask Her Majesty's Government what steps.",
+        gid="uk.org.publicwhip/wrans/2009-10-27a.115.1",
+    ) + reply("Steps.")
+
+    (question,) = twfy_xml.parse(wrap(body), "lordswrans2009-10-27a.xml").questions
+
+    assert (question.date_tabled, question.date_answered) == (None, dt.date(2009, 10, 27))
