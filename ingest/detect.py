@@ -83,6 +83,7 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     binary = _binary_kind(data)
     if binary:
         return not_a_question(f"binary file ({binary})")
+    data = _utf8_if_wide(data)
     for layout, sniff, parse in BYTE_LAYOUTS:
         if sniff(data):
             return _run(layout, functools.partial(parse, data, name))
@@ -113,6 +114,20 @@ def _parse(data: bytes, name: str) -> ParsedDocument:
     if document is not None:
         return document
     return not_a_question(_describe_text(text))
+
+
+_XML_DECLARED_ENCODING_RE = re.compile(r"^(\s*<\?xml[^>]*?\bencoding\s*=\s*)([\"'])[\w.:-]+\2")
+
+
+def _utf8_if_wide(data: bytes) -> bytes:
+    """A UTF-16 or UTF-32 file (as .NET and Windows tools save XML and JSON) in UTF-8, so
+    the byte-level parsers, which look for '<' and '{', read it; other files as they are.
+    An XML declaration naming the old encoding is changed to say UTF-8."""
+    declared = bom_encoding(data)
+    if not (declared and declared[0] != "utf-8") and not utf16_without_bom(data):
+        return data
+    text = decode_bytes(data) or ""
+    return _XML_DECLARED_ENCODING_RE.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
 
 
 def _read_unwrapped(unwrapped: mime.Unwrapped) -> ParsedDocument:

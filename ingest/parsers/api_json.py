@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from ingest.parsers.base import (
+    ANSWER_CUT_WARNING,
     ANSWERED,
     COMMONS,
     CORRECTED,
     HOLDING,
     LORDS,
+    QUESTION_CUT_WARNING,
     UNANSWERED,
     WITHDRAWN,
     ParsedAttachment,
@@ -41,7 +42,7 @@ from ingest.parsers.common import (
     not_a_question,
     parse_date,
 )
-from ingest.parsers.html_page import html_to_text
+from ingest.parsers.html_page import markup_to_text
 
 LAYOUT = "api-json"
 
@@ -49,7 +50,6 @@ LAYOUT = "api-json"
 LIST_CUT_LENGTH = 255
 CLIPPED_MARKER = "..."
 _HOUSES = {"commons": COMMONS, "lords": LORDS}
-_MARKUP_RE = re.compile(r"<[a-zA-Z/!]|&#?\w+;")
 
 
 def sniff(data: bytes) -> bool:
@@ -124,7 +124,7 @@ def _record_of(item: Any) -> dict[str, Any] | None:
 def _question(record: dict[str, Any], item: dict[str, Any]) -> ParsedQuestion:
     warnings: list[str] = []
     raw_question = _text(record.get("questionText"))
-    question_text = normalise_space(_plain(raw_question))
+    question_text = normalise_space(markup_to_text(raw_question))
     raw_answer = _text(record.get("answerText"))
     answer_text = _paragraphs(raw_answer)
 
@@ -133,11 +133,11 @@ def _question(record: dict[str, Any], item: dict[str, Any]) -> ParsedQuestion:
     )
     if question_truncated:
         warnings.append(
-            f"question text looks cut short by the API list export ({len(raw_question)} characters)"
+            f"{QUESTION_CUT_WARNING} by the API list export ({len(raw_question)} characters)"
         )
     answer_truncated = raw_answer.rstrip().endswith(CLIPPED_MARKER)
     if answer_truncated:
-        warnings.append("answer text is cut short by the API list export (ends in '...')")
+        warnings.append(f"{ANSWER_CUT_WARNING} by the API list export (ends in '...')")
 
     asker = _member(record.get("askingMember"), record.get("askingMemberId"))
     house = _HOUSES.get(_text(record.get("house")).lower(), "")
@@ -158,7 +158,7 @@ def _question(record: dict[str, Any], item: dict[str, Any]) -> ParsedQuestion:
     else:
         status = UNANSWERED
 
-    uin = _text(record.get("uin")).strip()
+    uin = _id_text(record.get("uin")).strip().upper()
     return ParsedQuestion(
         question_text=question_text,
         house=house,
@@ -220,12 +220,7 @@ def _attachment(value: Any) -> ParsedAttachment:
 
 def _paragraphs(text: str) -> str:
     """Answer HTML (``<p>…</p><p>…</p>``) or plain text as paragraphs separated by a blank line."""
-    return join_paragraphs(_plain(text).split("\n"))
-
-
-def _plain(text: str) -> str:
-    # Most list-export texts carry no markup at all; skip the HTML parser for those.
-    return html_to_text(text) if _MARKUP_RE.search(text) else text
+    return join_paragraphs(markup_to_text(text).split("\n"))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -237,6 +232,9 @@ def _text(value: Any) -> str:
 
 
 def _int(value: Any) -> int | None:
+    """An id, written as a number or (by some exports) as a string of digits."""
+    if isinstance(value, str) and (digits := value.strip()).isascii() and digits.isdigit():
+        return int(digits)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

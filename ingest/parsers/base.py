@@ -73,7 +73,8 @@ class ParsedQuestion:
     # UINs answered together with this one.
     grouped_uins: tuple[str, ...] = ()
     attachments: tuple[ParsedAttachment, ...] = ()
-    # Source exports that clip texts (API list endpoints) mark them here.
+    # Source exports that clip texts (API list endpoints) mark them here, and say so in a
+    # warning starting QUESTION_CUT_WARNING or ANSWER_CUT_WARNING.
     question_truncated: bool = False
     answer_truncated: bool = False
     # Read from a copy its source says a newer one replaces (a parlparse scrape marked
@@ -84,6 +85,10 @@ class ParsedQuestion:
     # The block of the document this record was read from, for admins to compare.
     raw_text: str = ""
     warnings: list[str] = field(default_factory=list)
+
+
+QUESTION_CUT_WARNING = "question text looks cut short"
+ANSWER_CUT_WARNING = "answer text is cut short"
 
 
 @dataclass

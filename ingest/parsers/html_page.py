@@ -149,6 +149,16 @@ def sniff(text: str) -> bool:
     return not _XML_START_RE.match(head) and bool(_FRAGMENT_RE.search(head))
 
 
+_MARKUP_RE = re.compile(r"<[a-zA-Z/!]|&#?\w+;")
+
+
+def markup_to_text(text: str) -> str:
+    """Text that may be HTML (an API's answers, markup escaped into an XML element) as the
+    text it shows, one block a line; text without markup as it is."""
+    # Most texts carry no markup at all; they skip the HTML parser.
+    return html_to_text(text) if _MARKUP_RE.search(text) else text
+
+
 def read_page(markup: str) -> tuple[str, str]:
     """The page's title and its visible text, one block element a line."""
     soup = _parse(markup)

@@ -41,6 +41,7 @@ from lxml import etree
 from ingest.parsers.base import (
     ANSWERED,
     COMMONS,
+    CORRECTED,
     HOLDING,
     LORDS,
     SCOTTISH,
@@ -56,6 +57,7 @@ from ingest.parsers.common import (
     normalise_space,
     parse_date,
 )
+from ingest.parsers.html_page import markup_to_text
 from ingest.parsers.xmltools import MalformedXML, excerpt, load_xml, starts_like_xml
 
 LAYOUT = "twfy-xml"
@@ -70,6 +72,7 @@ _SNIFF_WRANS = re.compile(rb"<ques[\s>]|publicwhip/(?:wrans|spwa)/")
 
 _GID_DATE = re.compile(r"/(?:wrans|spwa)/(\d{4}-\d{2}-\d{2})")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_PRINTED_NUMBER = re.compile(r"\s*\[((?:HL)?\d+)\]$", re.IGNORECASE)
 # Files scraped from the written questions website (from 2014) link each question to its page
 # there, which is dated, like the ids, by the day the question was tabled; the file itself is
 # named after the day of the answers.
@@ -242,10 +245,19 @@ def _tabled_on(ques: etree._Element | None) -> dt.date | None:
 # -- text ------------------------------------------------------------------------------
 
 
+# Elements that break the line (list items in replies copied from the questions website).
+_LINE_BREAKING = frozenset({"br", "p", "div", "li", "ul", "ol", "blockquote", "h3", "h4"})
+
+
 def _inline_text(element: etree._Element) -> str:
     parts = [element.text or ""]
     for child in element:
-        parts.append("\n" if child.tag == "br" else _inline_text(child))
+        if child.tag == "del":
+            pass  # words a correction deleted
+        elif child.tag in _LINE_BREAKING:
+            parts.extend(("\n", _inline_text(child), "\n"))
+        else:
+            parts.append(_inline_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -271,7 +283,10 @@ def _blocks(element: etree._Element) -> list[_Block]:
     """The paragraphs and tables of a ``<ques>`` or ``<reply>``, in order."""
     blocks = []
     if (element.text or "").strip():
-        blocks.append(_Block(normalise_lines(element.text)))
+        # Newer Scottish files hold each question and answer as escaped HTML.
+        blocks.extend(
+            _Block(line) for line in markup_to_text(element.text).split("\n") if line.strip()
+        )
     for child in element:
         text = normalise_lines(_table_text(child) if child.tag == "table" else _inline_text(child))
         if child.get("class") == "holdinganswer":
@@ -299,8 +314,14 @@ def _question_parts(ques: etree._Element) -> list[tuple[str, str]]:
         else:
             preamble.append(block.text)
     if not parts:
-        # Scottish questions carry their number on the element, not on a paragraph.
-        return [((ques.get("spid") or "").strip(), "\n\n".join(preamble))]
+        # Scottish questions carry their number on the element, not on a paragraph; the
+        # oldest Commons files print it after the question: "… Main Line. [1234]".
+        text = "\n\n".join(preamble)
+        if (spid := (ques.get("spid") or "").strip()) or not (
+            printed := _PRINTED_NUMBER.search(text)
+        ):
+            return [(spid, text)]
+        return [(printed.group(1).upper(), text[: printed.start()].rstrip())]
     if len(parts) == 1:
         return [(parts[0][0], "\n\n".join(preamble + parts[0][1]))]
     texts = []
@@ -380,16 +401,23 @@ class _Reader:
         elif self.last_group:
             self.last_elements.append(reply)
             extra = "\n\n".join(b.text for b in _blocks(reply) if b.text)
+            # A reply marking words deleted and inserted is the answer corrected.
+            corrected = reply.find(".//ins") is not None or reply.find(".//del") is not None
             block = self._block(self.last_elements)
             for record in self.last_group:
-                record.answer_text = "\n\n".join(filter(None, [record.answer_text, extra]))
-                if record.answer_text:
-                    record.status = ANSWERED
+                if corrected and extra:
+                    record.original_answer_text = record.answer_text
+                    record.answer_text = extra
+                    record.status = CORRECTED
+                else:
+                    record.answer_text = "\n\n".join(filter(None, [record.answer_text, extra]))
+                    if record.answer_text:
+                        record.status = ANSWERED
+                    record.warnings.append("the answer continues in a second <reply>")
                 record.references = find_references(
                     record.question_text, record.answer_text, exclude=record.uin
                 )
                 record.raw_text = block
-                record.warnings.append("the answer continues in a second <reply>")
         # A reply with no question before it under this heading answers nothing we keep.
 
     def _flush_unanswered(self) -> None:

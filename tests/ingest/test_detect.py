@@ -438,3 +438,24 @@ def test_a_text_file_that_mentions_xml_root_elements_is_not_taken_for_xml() -> N
     document = parse_document(text, "README.md")
     assert document.layout not in {"twfy-xml", "qna-xml"}
     assert "XML" not in document.skip_reason
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason=f"real sample documents not found at {REAL}")
+@pytest.mark.parametrize(
+    ("path", "layout"),
+    [
+        ("qna-xml/moj-questions-part1.xml", "qna-xml"),
+        ("official-api-list/2026-06.json", "api-json"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"], ids=["with BOM", "without BOM"])
+def test_xml_and_json_saved_as_utf_16_read_as_in_utf_8(path: str, layout: str, encoding) -> None:
+    data = (REAL / path).read_bytes()
+    text = data.decode("utf-8-sig")
+    if layout == "qna-xml":  # as .NET writes it: a declaration naming the encoding
+        text = '<?xml version="1.0" encoding="utf-16"?>\n' + text
+    expected = parse_document(data)
+
+    document = parse_document(text.encode(encoding))
+
+    assert (document.layout, document.questions) == (layout, expected.questions)

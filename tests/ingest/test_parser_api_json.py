@@ -234,7 +234,7 @@ def test_missing_house_is_inferred_with_a_warning_only_when_unknown() -> None:
 def test_fields_of_the_wrong_type_are_ignored_not_fatal() -> None:
     question = parse_one(
         id=[1],
-        uin=5,
+        uin=5.5,
         askingMemberId="x",
         askingMember=[],
         dateTabled=17,
@@ -248,6 +248,15 @@ def test_fields_of_the_wrong_type_are_ignored_not_fatal() -> None:
     assert question.date_tabled is None
     assert (question.grouped_uins, question.attachments) == ((), ())
     assert question.warnings == []
+
+
+def test_numbers_written_as_strings_and_strings_as_numbers_are_read() -> None:
+    question = parse_one(uin=99005, askingMemberId="4597", askingMember=None)
+    lords = parse_one(uin="hl5678", house="Lords")
+
+    assert question.uin == "99005"
+    assert question.asker.parliament_id == 4597
+    assert lords.uin == "HL5678"
 
 
 def test_record_without_question_text_is_left_out() -> None:

@@ -657,3 +657,60 @@ def test_an_older_id_with_a_hansard_column_keeps_its_day_as_the_answer_day():
     (question,) = twfy_xml.parse(wrap(body), "lordswrans2009-10-27a.xml").questions
 
     assert (question.date_tabled, question.date_answered) == (None, dt.date(2009, 10, 27))
+
+
+def test_list_items_in_a_reply_stay_apart():
+    body = ques("7", "To ask the Minister what principles apply.") + reply(
+        "</p><p>The principles are:</p>"
+        "<ul><li>fair and open competition;</li><li>merit</li></ul><p>"
+    )
+
+    (question,) = twfy_xml.parse(wrap(body), "answers2009-10-28a.xml").questions
+
+    assert "competition;\nmerit" in question.answer_text
+
+
+def test_a_question_and_answer_escaped_as_html_read_as_their_text():
+    body = (
+        '<ques id="uk.org.publicwhip/spwa/2012-08-01.S4W-08976.q0" spid="S4W-08976"'
+        ' speakername="Jim Hume (South Scotland) (Liberal Democrats)">'
+        "&lt;p&gt;To ask the Scottish Government how much it spent, in &amp;pound;.&lt;/p&gt;"
+        '</ques><reply id="uk.org.publicwhip/spwa/2012-08-01.S4W-08976.r0" speakername="John'
+        ' Swinney">&lt;p&gt;It spent &amp;pound;12,345.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;</reply>'
+    )
+
+    (question,) = twfy_xml.parse(wrap(body), "spwa2012-08-01.xml").questions
+
+    assert question.question_text == "To ask the Scottish Government how much it spent, in £."
+    assert question.answer_text == "It spent £12,345.\n\nSecond."
+
+
+def test_a_number_printed_after_the_question_is_its_uin():
+    body = (
+        f'<ques id="{GID}.1.q0" speakername="Graham Stringer"><p>To ask the Secretary of State'
+        " what discussions he has had about the West Coast Main Line. [1234]</p></ques>"
+        + reply("Regular ones.")
+    )
+
+    (question,) = twfy_xml.parse(wrap(body), "answers2001-07-02.xml").questions
+
+    assert question.uin == "1234"
+    assert question.question_text.endswith("West Coast Main Line.")
+
+
+def test_a_second_reply_marking_deletions_and_insertions_is_the_corrected_answer():
+    body = (
+        ques("5001", "To ask the Secretary of State how many schools have unsafe heating.")
+        + reply("The department does not hold this information.", gid=f"{GID}.5001.r0")
+        + reply(
+            "The department <del>does not hold</del><ins>holds</ins> this information: "
+            "<del>12</del><ins>21</ins> schools.",
+            gid=f"{GID}.5001.r1",
+        )
+    )
+
+    (question,) = twfy_xml.parse(wrap(body), "answers2009-10-28a.xml").questions
+
+    assert question.status == "corrected"
+    assert question.answer_text == "The department holds this information: 21 schools."
+    assert question.original_answer_text == "The department does not hold this information."
