@@ -33,7 +33,13 @@ from archive.models import Department, Member, Provenance, Question, SourceDocum
 from ingest import archive_export
 from ingest.detect import PARSER_ERROR, parse_document
 from ingest.identity import fingerprint
-from ingest.parsers.base import ParsedDocument, ParsedMember, ParsedQuestion
+from ingest.parsers.base import (
+    ANSWER_CUT_WARNING,
+    QUESTION_CUT_WARNING,
+    ParsedDocument,
+    ParsedMember,
+    ParsedQuestion,
+)
 
 # Any constant will do: it names the lock every ingest takes before writing.
 INGEST_LOCK = 0x5751_4152  # "WQAR"
@@ -311,6 +317,22 @@ def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
         obj._state.db = db.alias
 
 
+def _names_the_unnamed(question: Question, role: str, offered: Member | Department) -> bool:
+    """Whether ``offered`` names the asker or answerer a source knew only by an id (the API
+    list gives ids alone): a name found nowhere else is a gap filled, not a conflict."""
+    if role == "department":
+        return False
+    held = getattr(question, role)
+    return not held.name and bool(offered.name)
+
+
+def _describes_a_cut_mended(warning: str, question: Question) -> bool:
+    """A clipped copy's warning, once a full text from another source replaced the clip."""
+    return (warning.startswith(QUESTION_CUT_WARNING) and not question.question_truncated) or (
+        warning.startswith(ANSWER_CUT_WARNING) and not question.answer_truncated
+    )
+
+
 def _same_day(held: Question, parsed: ParsedQuestion) -> bool:
     """Whether a question with the same House and number is the same one: numbers start
     again each session, so a day must agree too. The day tabled when both sources give it;
@@ -546,7 +568,10 @@ class Merger:
             if name in locked or offered is None:
                 continue
             current_id = getattr(question, f"{name}_id")
-            if current_id is None or (replaces and current_id != offered.pk):
+            if current_id is None or (
+                current_id != offered.pk
+                and (replaces or _names_the_unnamed(question, name, offered))
+            ):
                 setattr(question, name, offered)
             elif current_id != offered.pk and not stale:
                 conflict(name, getattr(question, name), offered)
@@ -566,7 +591,11 @@ class Merger:
                 a for a in attachments if a not in question.attachments
             ]
         offered_warnings = [] if stale else parsed.warnings
-        question.parse_warnings = list(dict.fromkeys([*warnings, *offered_warnings]))
+        question.parse_warnings = [
+            warning
+            for warning in dict.fromkeys([*warnings, *offered_warnings])
+            if not _describes_a_cut_mended(warning, question)
+        ]
         question.superseded = question.superseded and parsed.superseded
         copy_names(question)
         after = _snapshot(question)

@@ -9,7 +9,12 @@ import pytest
 
 from archive.models import Department, Member, Provenance, Question, SourceDocument
 from ingest.loader import Merger, load_document
-from ingest.parsers.base import ParsedDocument, ParsedMember, ParsedQuestion
+from ingest.parsers.base import (
+    QUESTION_CUT_WARNING,
+    ParsedDocument,
+    ParsedMember,
+    ParsedQuestion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,18 +141,25 @@ def test_a_reused_uin_in_another_session_is_another_question():
     assert Question.objects.count() == 2
 
 
+CUT = f"{QUESTION_CUT_WARNING} by the API list export (255 characters)"
+
+
 def test_a_truncated_text_never_replaces_a_full_one_but_a_full_one_replaces_it():
     key = {"uin": "5", "date_tabled": dt.date(2024, 1, 1)}
-    load(parsed(question_text="To ask about the whole", question_truncated=True, **key))
+    clipped = {"question_truncated": True, "warnings": [CUT]}
+    load(parsed(question_text="To ask about the whole", **clipped, **key))
     question = Question.objects.get()
     assert question.question_truncated
+    assert question.parse_warnings == [CUT]
     load(parsed(question_text="To ask about the whole thing in full.", **key), name="full")
     question.refresh_from_db()
     assert question.question_text == "To ask about the whole thing in full."
     assert not question.question_truncated
-    load(parsed(question_text="To ask about the", question_truncated=True, **key), name="again")
+    load(parsed(question_text="To ask about the", **clipped, **key), name="again")
     question.refresh_from_db()
     assert question.question_text == "To ask about the whole thing in full."
+    # Neither the first clipped copy's warning nor the later one's describes the record now.
+    assert question.parse_warnings == []
 
 
 OLD_SCRAPE = 'superseded scrape (latest="no"): a newer scrape of this day replaces this file'
@@ -292,6 +304,17 @@ def test_a_member_known_only_by_id_gets_a_name_when_one_arrives():
     assert question.asker.name == "Jane Smith"
     assert question.asker_name == "Jane Smith"
     assert Member.objects.count() == 1
+
+
+def test_a_named_member_from_another_source_replaces_one_known_only_by_an_id():
+    # The API list names no one; parlparse names the asker under its own id.
+    key = {"uin": "296192", "date_answered": dt.date(2009, 10, 28)}
+    load(parsed(asker=ParsedMember(parliament_id=1704), **key))
+    stringer = ParsedMember(name="Graham Stringer", twfy_id="uk.org.publicwhip/member/1704")
+    load(parsed(asker=stringer, **key), name="answers.xml")
+    question = Question.objects.get()
+    assert question.asker.name == "Graham Stringer"
+    assert question.parse_warnings == []
 
 
 def test_a_name_links_to_an_id_only_when_exactly_one_member_has_it():
