@@ -32,6 +32,7 @@ from ingest.parsers.base import (
 )
 from ingest.parsers.common import (
     find_references,
+    infer_house,
     normalise_department,
     normalise_lines,
     normalise_space,
@@ -176,9 +177,11 @@ def _question(element: etree._Element, root: etree._Element) -> ParsedQuestion:
     warnings = []
     if not uin:
         warnings.append("question has no Uin")
-    if not house:
-        warnings.append("house not known")
     question_text = _html_text(_text(element, "Text"))
+    if not house:
+        # Not given: the question's wording tells, as it does for the other formats.
+        house, house_warnings = infer_house(question_text, None)
+        warnings.extend(house_warnings)
     if not question_text:
         warnings.append("question has no text")
 

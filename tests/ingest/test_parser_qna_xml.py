@@ -232,6 +232,14 @@ def test_lords_house_from_the_uin_when_the_house_is_missing():
     assert qna_xml.parse(feed(xml)).questions[0].house == LORDS
 
 
+def test_commons_house_from_the_wording_when_the_house_is_missing():
+    xml = question("180002").replace(
+        "<House><HouseId>1</HouseId><HouseName>House of Commons</HouseName></House>", ""
+    )
+    (q,) = qna_xml.parse(feed(xml)).questions
+    assert (q.house, q.warnings) == (COMMONS, [])
+
+
 def test_nil_and_non_numeric_member_id_give_no_parliament_id():
     xml = question().replace("<MemberId>308</MemberId>", '<MemberId xsi:nil="true"/>')
     asker = qna_xml.parse(feed(xml)).questions[0].asker
