@@ -26,3 +26,19 @@ class LoginLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+# The longest username axes' attempt log holds (AccessAttempt.username).
+_LOGGED_USERNAME_MAX = 255
+
+
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The username a login attempt gave, cut to what axes' attempt log holds.
+
+    The login form accepts any length; a failed attempt with a longer name was a database
+    error (a 500) when axes recorded it. No account has a name that long, so the cut
+    username still locks out only what it should.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get("username")
+    return username[:_LOGGED_USERNAME_MAX] if isinstance(username, str) else username

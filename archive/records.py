@@ -96,7 +96,10 @@ def _near(question: Question) -> Q:
     when = question.date_tabled or question.date
     if when is None:
         return Q()
-    return Q(date_tabled__range=(when - SESSION, when + SESSION))
+    # A date an admin typed near year 1 or 9999 has no session around it to speak of.
+    low = when - SESSION if when - dt.date.min > SESSION else dt.date.min
+    high = when + SESSION if dt.date.max - when > SESSION else dt.date.max
+    return Q(date_tabled__range=(low, high))
 
 
 def related(question: Question) -> Related:

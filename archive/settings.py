@@ -131,6 +131,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "archive.auth_backends.attempted_username"
 # The lockout log lives in the database; the access log of every login would grow forever.
 AXES_DISABLE_ACCESS_LOG = True
 

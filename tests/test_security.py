@@ -180,3 +180,12 @@ def test_test_client_login_still_works_without_a_request(client, staff_user):
     # Other tests sign in with client.login(), which authenticates without a request.
     assert client.login(username="editor", password=PASSWORD)
     assert not Client().login(username="editor", password="guess")
+
+
+@pytest.mark.django_db
+def test_a_username_longer_than_the_attempt_log_holds_is_a_failed_login_not_an_error(client):
+    long_name = "x" * 300
+    for _ in range(4):
+        assert attempt_login(client, long_name, "guess").status_code == 200
+    assert attempt_login(client, long_name, "guess").status_code == 429
+    assert AccessAttempt.objects.get().username == long_name[:255]

@@ -126,6 +126,9 @@ SEARCH_TIME_LIMIT = "5s"
 FACET_SIZE = 10
 # A timeline spanning at most this many months is drawn by month rather than by year.
 MONTHLY_TIMELINE_MAX_MONTHS = 24
+# Past this many years the bars cover several years each ("1990-1999"), so that one question
+# dated centuries away (a typing slip an admin left) cannot make a page of ten thousand bars.
+TIMELINE_MAX_BARS = 60
 EXPORT_MAX_ROWS = 10_000
 # Rows fetched per query while streaming an export, so memory stays flat.
 EXPORT_CHUNK = 500
@@ -227,7 +230,7 @@ class TimelineBar:
 
 @dataclass(frozen=True)
 class Timeline:
-    unit: str  # "year" or "month"
+    unit: str  # "month", "year" or "N-year period"
     bars: tuple[TimelineBar, ...]
 
 
@@ -799,18 +802,23 @@ def _timeline(rows: list[tuple[str, str, int]]) -> Timeline | None:
         while start <= last:
             end = _month_end(start)
             bars.append(TimelineBar(start.strftime("%b %Y"), start, end, months.get(start, 0)))
+            if end == dt.date.max:
+                break
             start = end + dt.timedelta(days=1)
         return Timeline("month", tuple(bars))
-    years: dict[int, int] = {}
+    width = -(-(last.year - first.year + 1) // TIMELINE_MAX_BARS)  # years a bar, rounded up
+    counts: dict[int, int] = {}
     for start, count in months.items():
-        years[start.year] = years.get(start.year, 0) + count
-    return Timeline(
-        "year",
-        tuple(
-            TimelineBar(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), years.get(year, 0))
-            for year in range(first.year, last.year + 1)
-        ),
-    )
+        bucket = first.year + (start.year - first.year) // width * width
+        counts[bucket] = counts.get(bucket, 0) + count
+    bars = []
+    for year in range(first.year, last.year + 1, width):
+        end_year = min(year + width - 1, dt.MAXYEAR)
+        label = str(year) if width == 1 else f"{year}\u2013{end_year}"
+        bars.append(
+            TimelineBar(label, dt.date(year, 1, 1), dt.date(end_year, 12, 31), counts.get(year, 0))
+        )
+    return Timeline("year" if width == 1 else f"{width}-year period", tuple(bars))
 
 
 # --- Raw SQL: the only SQL this app writes by hand ---------------------------------------------

@@ -253,10 +253,17 @@ def _to_date(text: str) -> dt.date | None:
     try:
         if _ISO_DATE_RE.fullmatch(text):
             # The pattern guarantees YYYY-MM-DD up front; the time is not ours to judge.
-            return dt.date.fromisoformat(text[:10])
-        return dateutil_parser.parse(text, dayfirst=True).date()
+            day = dt.date.fromisoformat(text[:10])
+        else:
+            day = dateutil_parser.parse(text, dayfirst=True).date()
     except (ValueError, OverflowError):
         return None
+    return day if PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1] else None
+
+
+# Written answers have been printed since Hansard began (1803); a year outside these is a
+# slip of the keyboard or an export's placeholder (0001-01-01, 9999-12-31), not a date.
+PLAUSIBLE_YEARS = (1800, 2199)
 
 
 # --- labelled lines -----------------------------------------------------------------------------

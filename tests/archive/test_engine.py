@@ -241,6 +241,10 @@ def dated():
     middle = QuestionFactory(heading="Canals", date_answered=dt.date(2010, 1, 1))
     new = QuestionFactory(heading="Canals", date_answered=dt.date(2020, 1, 1))
     undated = QuestionFactory(heading="Canals", date_tabled=None, date_answered=None)
+    # Which walk a search takes follows the planner's estimate of the questions it allows:
+    # left to autovacuum, that estimate comes from whatever rows earlier tests committed.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_question")
     return old, middle, new, undated
 
 
@@ -376,10 +380,6 @@ def test_a_walk_of_every_allowed_question_keeps_undated_ones_last(dated, common,
 
 def test_only_a_walk_that_needs_a_sort_reads_rows_by_address(dated, common, monkeypatch):
     # Sorting the walked rows themselves would copy every search vector into the sort.
-    # Which walk is taken follows the planner's estimate of the questions allowed: left to
-    # autovacuum, it may come from a moment the table was empty (one row, whatever it holds).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE archive_question")
     every_question = sql_of(SearchParams(q="canals", sort=Sort.NEWEST))
     assert "LATERAL (SELECT * FROM archive_question WHERE archive_question.ctid" in every_question
     monkeypatch.setattr(engine, "RECENT_SCAN", 1)  # a walk of the date index, in its order
@@ -414,13 +414,15 @@ def test_words_wanted_in_one_field_are_not_walked_for_when_their_candidates_fit_
     assert engine.search(SearchParams(q="heading:canals")).strategy == engine.Strategy.RECENT
 
 
-def test_a_common_share_of_few_questions_is_read_through_the_index(dated, monkeypatch):
-    # Every match is "common" by share here, but four matches cost the window less than a
-    # walk to the newest thousand: they are read whole, and counted exactly.
+def test_a_common_share_is_read_through_the_index_when_the_window_costs_less(dated, monkeypatch):
+    # Every match is "common" by share here; which way they are read follows the costs.
+    # Through the window they are read whole, and counted exactly.
     monkeypatch.setattr(engine, "COMMON_SHARE", 0)
+    monkeypatch.setattr(engine, "WALK_ROW_US", 10**6)  # a walk dearer than any window
     results = engine.search(SearchParams(q="canals", sort=Sort.NEWEST))
     assert results.strategy == engine.Strategy.INDEXED
     assert (results.count, results.count_capped, results.summary_window) == (4, False, None)
+    monkeypatch.setattr(engine, "WALK_ROW_US", 2.0)
     monkeypatch.setattr(engine, "WINDOW_ROW_US", 10**6)  # a window dearer than any walk
     assert engine.search(SearchParams(q="canals")).strategy == engine.Strategy.RECENT
 
@@ -648,6 +650,24 @@ def test_timeline_counts_months_for_a_short_span():
         ("Jan 2025", 1),
     ]
     assert timeline.bars[-1].end == dt.date(2025, 1, 31)
+
+
+def test_a_timeline_over_centuries_has_bars_of_several_years():
+    # An admin's slip (year 1) beside a real date: a bar a year would be 2,000 bars.
+    QuestionFactory(date_answered=dt.date(1, 1, 2), date_tabled=None)
+    QuestionFactory(date_answered=dt.date(2024, 3, 1), date_tabled=None)
+    timeline = engine.search(SearchParams()).timeline
+    assert len(timeline.bars) <= engine.TIMELINE_MAX_BARS
+    assert timeline.unit == "34-year period"
+    assert (timeline.bars[0].label, timeline.bars[0].count) == ("1\u201334", 1)
+    assert sum(bar.count for bar in timeline.bars) == 2
+    assert timeline.bars[-1].start <= dt.date(2024, 3, 1) <= timeline.bars[-1].end
+
+
+def test_a_timeline_ending_in_the_last_month_there_is():
+    QuestionFactory(date_answered=dt.date(9999, 12, 31), date_tabled=None)
+    timeline = engine.search(SearchParams()).timeline
+    assert [(bar.label, bar.end) for bar in timeline.bars] == [("Dec 9999", dt.date(9999, 12, 31))]
 
 
 def test_timeline_is_absent_when_nothing_is_dated():

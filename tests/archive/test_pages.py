@@ -330,3 +330,10 @@ def test_a_department_page_redirects_a_missing_slug(client):
 def test_a_missing_member_or_department_is_404(client):
     assert client.get("/members/999999/x/").status_code == 404
     assert client.get("/departments/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 2), dt.date(9999, 12, 31)])
+def test_a_question_dated_at_the_ends_of_the_calendar_has_its_page(client, day):
+    # Ingest refuses such dates; an admin can still type one.
+    question = QuestionFactory(date_tabled=day, date_answered=day)
+    assert client.get(question.get_absolute_url()).status_code == 200

@@ -132,6 +132,20 @@ def test_impossible_or_missing_dates_are_none(text: str) -> None:
     assert parse_date(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("0001-01-02", None),
+        ("9999-12-31T00:00:00", None),
+        ("1 January 1024", None),
+        ("4 March 1803", dt.date(1803, 3, 4)),
+    ],
+)
+def test_years_no_written_answer_was_given_in_are_not_dates(text: str, date) -> None:
+    # Export placeholders and typing slips: stored, they would sort first or last forever.
+    assert parse_date(text) == date
+
+
 def test_date_line_must_be_only_a_date() -> None:
     assert date_line("Friday 21st December 2018") == dt.date(2018, 12, 21)
     assert date_line("Answered on Friday 21st December 2018 by the Minister") is None
