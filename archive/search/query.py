@@ -319,6 +319,38 @@ def _leaf_tsquery(node: Term | Phrase, label: str) -> str:
     return " <-> ".join(_lexeme(word, label=label) for word in node.words)
 
 
+# A prefix is matched against stemmed lexemes: "immigration" is stored as "immigr", shorter
+# than the prefix "immigra" a reader types, and stemming the prefix itself changes it
+# ("police" becomes "polic", which starts "policy"'s "polici"). So a prefix matches the
+# lexemes that start with it as typed, its own stem, and the stems a word starting with it
+# can have: the prefix cut by up to STEM_CUT letters, never below MIN_STEM.
+STEM_CUT = 2
+MIN_STEM = 4
+
+
+def _folded(word: str) -> str:
+    # As the configuration's unaccent and lower-casing leave a word, for a tsquery that
+    # bypasses the configuration.
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _prefix_forms(text: str, label: str) -> str:
+    """The lexemes a word starting with ``text`` may be stored as, as raw tsquery text."""
+    word = _folded(text)
+    shortest = max(len(word) - STEM_CUT, MIN_STEM)
+    cuts = [
+        _lexeme(word[:length], label=label) for length in range(len(word) - 1, shortest - 1, -1)
+    ]
+    return " | ".join([_lexeme(word, prefix=True, label=label), *cuts])
+
+
+def _rank_leaf(node: Term | Phrase) -> str:
+    if isinstance(node, Term) and node.prefix:
+        return f"({_prefix_forms(node.text, '')} | {_lexeme(node.text)})"
+    return _group(_leaf_tsquery(node, ""), _is_one_lexeme(node))
+
+
 def _is_one_lexeme(node: Term | Phrase) -> bool:
     return isinstance(node, Term) or len(node.words) == 1
 
@@ -341,11 +373,47 @@ class _Sql:
     params: tuple[str, ...]
 
 
-def _vector_match(table: str, tsquery: str) -> _Sql:
-    return _Sql(f"{table}.search_vector @@ to_tsquery('{SEARCH_CONFIG}', %s)", (tsquery,))
+@dataclass(frozen=True)
+class _TsExpr:
+    """A subtree searched in search_vector alone that needs lexemes the configuration must
+    not stem (a prefix's): a tsquery-valued SQL expression, still one @@."""
+
+    sql: str
+    params: tuple[str, ...]
 
 
-def _compile(node: Node, table: str) -> _TsQuery | _Sql:
+def _stemmed(tsquery: str) -> _TsExpr:
+    return _TsExpr(f"to_tsquery('{SEARCH_CONFIG}', %s)", (tsquery,))
+
+
+def _prefix_expr(node: Term, label: str) -> _TsExpr:
+    # The raw lexemes (``::tsquery`` is not stemmed by the configuration) or the stem.
+    return _TsExpr(
+        f"(%s::tsquery || to_tsquery('{SEARCH_CONFIG}', %s))",
+        (_prefix_forms(node.text, label), _lexeme(node.text, label=label)),
+    )
+
+
+def _vector_match(table: str, query: _TsQuery | _TsExpr) -> _Sql:
+    expr = _stemmed(query.text) if isinstance(query, _TsQuery) else query
+    return _Sql(f"{table}.search_vector @@ {expr.sql}", expr.params)
+
+
+def _combined(texts: list[str], exprs: list[_TsExpr], operator: str) -> _TsQuery | _TsExpr:
+    """Operands of one AND or OR on the vector: tsquery text while no operand needs an
+    expression, else one expression joining them with the tsquery operators && or ||."""
+    text = f" {operator} ".join(texts)
+    if not exprs:
+        return _TsQuery(text, leaf=False)
+    pieces = [_stemmed(text), *exprs] if texts else exprs
+    joiner = " && " if operator == "&" else " || "
+    return _TsExpr(
+        "(" + joiner.join(piece.sql for piece in pieces) + ")",
+        tuple(param for piece in pieces for param in piece.params),
+    )
+
+
+def _compile(node: Node, table: str) -> _TsQuery | _TsExpr | _Sql:
     if isinstance(node, Term | Phrase):
         if not (node.text if isinstance(node, Term) else node.words):
             raise ValueError(f"{node!r} has nothing to search for")  # '' is a tsquery error
@@ -362,11 +430,15 @@ def _compile(node: Node, table: str) -> _TsQuery | _Sql:
             )
             return _Sql(sql, (_leaf_tsquery(node, ""),))
         label = WEIGHTS.get(node.field or "", "")
+        if isinstance(node, Term) and node.prefix:
+            return _prefix_expr(node, label)
         return _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
     if isinstance(node, Not):
         inner = _compile(node.child, table)
         if isinstance(inner, _TsQuery):
             return _TsQuery("!" + _group(inner.text, inner.leaf), leaf=True)
+        if isinstance(inner, _TsExpr):
+            return _TsExpr(f"(!! {inner.sql})", inner.params)
         # IS NOT TRUE rather than NOT: a question with no asker is "not asked by Smith",
         # whereas NOT (NULL IN (...)) is NULL and would hide it.
         return _Sql(f"({inner.sql}) IS NOT TRUE", inner.params)
@@ -375,11 +447,13 @@ def _compile(node: Node, table: str) -> _TsQuery | _Sql:
     tsquery_op, sql_op = ("&", "AND") if isinstance(node, And) else ("|", "OR")
     parts = [_compile(child, table) for child in node.children]
     texts = [_group(p.text, p.leaf) for p in parts if isinstance(p, _TsQuery)]
+    exprs = [p for p in parts if isinstance(p, _TsExpr)]
     sqls = [p for p in parts if isinstance(p, _Sql)]
+    vector = _combined(texts, exprs, tsquery_op)
     if not sqls:
-        return _TsQuery(f" {tsquery_op} ".join(texts), leaf=False)
-    if texts:
-        sqls.insert(0, _vector_match(table, f" {tsquery_op} ".join(texts)))
+        return vector
+    if texts or exprs:
+        sqls.insert(0, _vector_match(table, vector))
     return _Sql(
         f" {sql_op} ".join(f"({p.sql})" for p in sqls),
         tuple(param for p in sqls for param in p.params),
@@ -399,12 +473,12 @@ def compile_query(node: Node, table: str = "archive_question") -> CompiledQuery:
     if not _TABLE_RE.fullmatch(table):
         raise ValueError(f"not a plain table name: {table!r}")
     compiled = _compile(node, table)
-    if isinstance(compiled, _TsQuery):
-        compiled = _vector_match(table, compiled.text)
+    if not isinstance(compiled, _Sql):
+        compiled = _vector_match(table, compiled)
     # ORed and without weight labels, so every matching row gets a rank and ts_headline finds a
     # fragment even in a field that holds only some of the words.
     rank_parts = dict.fromkeys(
-        _group(_leaf_tsquery(leaf, ""), _is_one_lexeme(leaf))
+        _rank_leaf(leaf)
         for leaf in _leaves(node, positive_only=True)
         if leaf.field not in NAME_FIELDS
     )

@@ -218,6 +218,26 @@ def test_prefix_finds_word_starts(archive):
     assert found(archive, "parliament*") == {4}
 
 
+def test_a_prefix_finds_the_words_it_starts_whatever_their_stems(archive):
+    # Stored stemmed, "immigration" is "immigr" and "universities" "univers": shorter than
+    # the prefixes typed. "police"'s own stem, "polic", starts "policy"'s "polici".
+    for pk, text in [
+        (8, "New immigration rules"),
+        (9, "Funding for two universities"),
+        (10, "Defence policy"),
+        (11, "Neighbourhood policing"),
+    ]:
+        archive.execute(
+            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
+            " answerer_name, department_name) VALUES (%s, '', %s, '', '', '', '')",
+            [pk, text],
+        )
+    assert found(archive, "immigra*") == {8}
+    assert found(archive, "universit*") == {9}
+    assert found(archive, "police*") == {2, 4, 11}
+    assert found(archive, "defen* -police*") == {10}
+
+
 # --- Fields -----------------------------------------------------------------------------------
 
 
