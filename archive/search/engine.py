@@ -993,7 +993,8 @@ def _walked_matches(
         columns = ", ".join(f"walk.{column}" for column in (*WINDOW_COLUMNS, *address))
         template = SORTED_WALK_MATCHES_SQL
     else:
-        walk = pool.values(*WINDOW_COLUMNS, "search_vector", **address)[:RECENT_SCAN]
+        texts = query.TEXT_COLUMNS.values() if compiled.reads_text else ()
+        walk = pool.values(*WINDOW_COLUMNS, "search_vector", *texts, **address)[:RECENT_SCAN]
         columns = ", ".join((*WINDOW_COLUMNS, *address))
         template = WALKED_MATCHES_SQL
     sql, params = walk.query.sql_with_params()

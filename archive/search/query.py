@@ -51,6 +51,24 @@ SEARCH_CONFIG = "archive_english"
 
 # Fields searched in the weighted search_vector; the letter is the setweight() label.
 WEIGHTS = {"heading": "A", "question": "B", "answer": "C"}
+# The columns each field's text comes from, for phrases checked against the text itself.
+TEXT_COLUMNS = {"heading": "heading", "question": "question_text", "answer": "answer_text"}
+
+# The stop words of SEARCH_CONFIG (PostgreSQL's english list, tsearch_data/english.stop):
+# the vector keeps no lexeme for them, so a phrase holding one is also checked against the
+# text itself. Else '"not held centrally"' would find "information held centrally", and
+# '"no longer"' any question with "longer".
+_ENGLISH_STOP = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now
+    """
+STOP_WORDS = frozenset(_ENGLISH_STOP.split())
 # Fields searched by name in a related table: (foreign key column, table, text search config).
 # Member names use 'simple' so that names are never stemmed ("Jones" must not find "Jone").
 NAME_FIELDS = {
@@ -106,6 +124,14 @@ class CompiledQuery:
     params: tuple[str, ...]  # values for the placeholders, in order
     rank_tsquery: str  # positive main-text terms for ts_rank / ts_headline; "" if none
     tree: Node
+
+    @property
+    def reads_text(self) -> bool:
+        """Whether ``where_sql`` reads the text columns, not only the search vector."""
+        return any(
+            isinstance(leaf, Phrase) and leaf.field not in NAME_FIELDS and _holds_stop_words(leaf)
+            for leaf in _leaves(self.tree)
+        )
 
     @property
     def narrowed_to_fields(self) -> bool:
@@ -345,6 +371,25 @@ def _prefix_forms(text: str, label: str) -> str:
     return " | ".join([_lexeme(word, prefix=True, label=label), *cuts])
 
 
+def _holds_stop_words(node: Phrase) -> bool:
+    return len(node.words) > 1 and any(_folded(word) in STOP_WORDS for word in node.words)
+
+
+def _literal_phrase(table: str, node: Phrase) -> _Sql:
+    """The phrase's words in this order, in the field's text (any field's when none is
+    named), letter case and accents aside, anything but letters and digits between them."""
+    pattern = r"\m" + r"\W+".join(_regex_literal(_folded(word)) for word in node.words) + r"\M"
+    columns = [TEXT_COLUMNS[node.field]] if node.field in TEXT_COLUMNS else [*TEXT_COLUMNS.values()]
+    tests = [f"unaccent({table}.{column}) ~* %s" for column in columns]
+    return _Sql("(" + " OR ".join(tests) + ")", (pattern,) * len(tests))
+
+
+def _regex_literal(word: str) -> str:
+    # In PostgreSQL's regular expressions a backslash before a character that is not a
+    # letter or digit stands for the character itself.
+    return "".join(char if char.isalnum() else "\\" + char for char in word)
+
+
 def _rank_leaf(node: Term | Phrase) -> str:
     if isinstance(node, Term) and node.prefix:
         return f"({_prefix_forms(node.text, '')} | {_lexeme(node.text)})"
@@ -432,6 +477,10 @@ def _compile(node: Node, table: str) -> _TsQuery | _TsExpr | _Sql:
         label = WEIGHTS.get(node.field or "", "")
         if isinstance(node, Term) and node.prefix:
             return _prefix_expr(node, label)
+        if isinstance(node, Phrase) and _holds_stop_words(node):
+            match = _vector_match(table, _TsQuery(_leaf_tsquery(node, label), leaf=False))
+            literal = _literal_phrase(table, node)
+            return _Sql(f"{match.sql} AND {literal.sql}", match.params + literal.params)
         return _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
     if isinstance(node, Not):
         inner = _compile(node.child, table)

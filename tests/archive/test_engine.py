@@ -324,6 +324,17 @@ def common(monkeypatch):
     monkeypatch.setattr(engine, "RECENT_SCAN", 100)
 
 
+@pytest.mark.parametrize("sort", [Sort.NEWEST, Sort.OLDEST])
+def test_a_walk_reads_the_text_a_phrase_of_stop_words_is_checked_against(dated, common, sort):
+    kept = QuestionFactory(
+        answer_text="It is not held centrally.", date_answered=dt.date(2022, 1, 1)
+    )
+    QuestionFactory(answer_text="It is held centrally.", date_answered=dt.date(2023, 1, 1))
+    results = engine.search(SearchParams(q='"not held centrally"', sort=sort))
+    assert results.strategy == engine.Strategy.RECENT
+    assert ids(results) == [kept.pk]
+
+
 def test_common_words_are_summarised_over_the_newest_matches(dated, common):
     _, middle, new, _ = dated
     QuestionFactory(heading="Rivers", date_answered=dt.date(2030, 1, 1))

@@ -449,7 +449,27 @@ def test_precedence_is_spelled_out_with_brackets():
 
 
 def test_phrase_compiles_to_followed_by():
-    assert tsquery('"not held centrally"') == "'not' <-> 'held' <-> 'centrally'"
+    assert tsquery('"held centrally"') == "'held' <-> 'centrally'"
+
+
+def test_a_phrase_with_stop_words_is_also_matched_in_the_text():
+    # The vector has no lexeme for "not": the tsquery alone finds "held centrally".
+    compiled = build('"Not held centrally" OR answer:"no-one else"')
+    pattern = r"\mnot\W+held\W+centrally\M"
+    assert compiled.where_sql == (
+        f"({VECTOR}) OR ({VECTOR} AND (unaccent(archive_question.heading) ~* %s"
+        " OR unaccent(archive_question.question_text) ~* %s"
+        " OR unaccent(archive_question.answer_text) ~* %s))"
+    )
+    assert compiled.params == (
+        "('no-one':C <-> 'else':C)",
+        "'Not' <-> 'held' <-> 'centrally'",
+        pattern,
+        pattern,
+        pattern,
+    )
+    assert compiled.reads_text
+    assert not build('"no-one else"').reads_text
 
 
 def test_phrase_inside_a_link_is_bracketed():
@@ -501,10 +521,11 @@ def test_text_fields_compile_to_weight_labels(field, label):
 
 
 def test_a_tree_on_the_main_vector_compiles_to_one_match():
-    compiled = build('heading:(police OR crime) -answer:"not held" "modern slavery" traffic')
+    compiled = build('heading:(police OR crime) -answer:"held back" "modern slavery" traffic')
     assert compiled.where_sql == VECTOR
     assert compiled.params == (
-        "('police':A | 'crime':A) & !('not':C <-> 'held':C) & ('modern' <-> 'slavery') & 'traffic'",
+        "('police':A | 'crime':A) & !('held':C <-> 'back':C) & ('modern' <-> 'slavery') "
+        "& 'traffic'",
     )
 
 
@@ -707,6 +728,7 @@ def test_tsquery_checker_rejects_text_outside_lexemes():
 _SQL_FRAGMENTS = re.compile(
     r"archive_question\.search_vector @@ (?:to_tsquery\('archive_english', %s\)"
     r"|\((?:[()\s]|to_tsquery\('archive_english', %s\)|%s::tsquery|&&|\|\||!!)+)"
+    r"|unaccent\(archive_question\.(?:heading|question_text|answer_text)\) ~\* %s"
     r"|archive_question\.(asker|answerer)_id = ANY\(ARRAY\(SELECT id FROM archive_member "
     r"WHERE to_tsvector\('simple', unaccent\(name\)\) "
     r"@@ to_tsquery\('simple', unaccent\(%s\)\)\)\)"
@@ -731,7 +753,10 @@ def assert_well_formed(compiled: CompiledQuery) -> None:
         r"[()\s]*((AND|OR|IS NOT TRUE|X)[()\s]*)*", _SQL_FRAGMENTS.sub("X", compiled.where_sql)
     )
     for param in compiled.params:
-        assert_valid_tsquery(param)
+        if param.startswith("\\m"):  # a phrase's words, matched in the text
+            assert param.endswith("\\M")
+        else:
+            assert_valid_tsquery(param)
     if compiled.rank_tsquery:
         assert_valid_tsquery(compiled.rank_tsquery)
     assert "\x00" not in "".join(compiled.params)
@@ -822,8 +847,12 @@ def test_tree_without_name_fields_compiles_to_one_match(text):
     if compiled is not None and not any(
         leaf.field in NAME_FIELDS for leaf in leaves(compiled.tree)
     ):
-        assert compiled.where_sql.startswith("archive_question.search_vector @@ ")
-        assert compiled.where_sql.count("@@") == 1
+        if compiled.reads_text:  # phrases of stop words are matched in the text as well
+            assert "archive_member" not in compiled.where_sql
+            assert "archive_department" not in compiled.where_sql
+        else:
+            assert compiled.where_sql.startswith("archive_question.search_vector @@ ")
+            assert compiled.where_sql.count("@@") == 1
 
 
 @pytest.mark.parametrize(

@@ -165,6 +165,23 @@ def test_phrase_with_a_stop_word_matches_the_text(archive):
     assert found(archive, '"not held centrally"') == {2}
 
 
+def test_a_phrase_with_stop_words_needs_those_words_too(archive):
+    # Stored without its stop words, "information held centrally" has the same lexemes in
+    # the same places as "not held centrally", and "longer" those of "no longer".
+    for pk, text in [(8, "From information held centrally."), (9, "A longer wait.")]:
+        archive.execute(
+            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
+            " answerer_name, department_name) VALUES (%s, '', '', %s, '', '', '')",
+            [pk, text],
+        )
+    assert found(archive, '"not held centrally"') == {2}
+    assert found(archive, '"held centrally"') == {2, 8}
+    assert found(archive, '"NO LONGER"') == set()
+    assert found(archive, 'answer:"not held centrally"') == {2}
+    assert found(archive, 'question:"not held centrally"') == set()
+    assert found(archive, '-"not held centrally"') == EVERY_QUESTION - {2} | {8, 9}
+
+
 def test_or_finds_either_word(archive):
     assert found(archive, "rivers OR lakes") == {5, 6}
 
