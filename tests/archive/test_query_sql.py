@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.search.query import QueryError, build
+from archive.search.query import SEARCH_CONFIG, STOP_WORDS, QueryError, build
 
 pytestmark = pytest.mark.django_db
 
@@ -439,3 +439,13 @@ def test_compiled_sql_runs_against_the_migrated_schema():
             f"SELECT count(*) FROM archive_question WHERE {compiled.where_sql}", compiled.params
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_stop_words_the_compiler_knows_are_the_configurations(archive):
+    archive.execute(
+        f"SELECT word FROM unnest(%s::text[]) AS word "
+        f"WHERE to_tsvector('{SEARCH_CONFIG}', word) <> ''::tsvector",
+        [sorted(STOP_WORDS)],
+    )
+    assert archive.fetchall() == []
+    assert len(STOP_WORDS) == 127  # tsearch_data/english.stop
