@@ -362,7 +362,9 @@ def stream(params: SearchParams, *, limit: int = EXPORT_MAX_ROWS) -> Iterator[Qu
         # An export ranks as many matches as it exports (a page, only RANK_WINDOW).
         rank_window = max(RANK_WINDOW, limit)
         found = (
-            None if only_stop_words else _find(params, compiled, sort, 0, limit, False, rank_window)
+            None
+            if only_stop_words
+            else _find(params, compiled, sort, 0, limit, False, rank_window, exhaustive=True)
         )
     return _questions(found.page_ids if found else [])
 
@@ -520,7 +522,12 @@ def _find(
     limit: int,
     summary: bool,
     rank_window: int | None = None,
+    *,
+    exhaustive: bool = False,
 ) -> _Found:
+    """The matches' count, summary rows and page. ``exhaustive`` (an export) wants every
+    match up to the page's end, not the summary of a window: common words are found through
+    the index too (a walk finds only the newest RECENT_WINDOW, and only dated ones)."""
     rank_window = rank_window or RANK_WINDOW
     strategy = Strategy.INDEXED if compiled else Strategy.FILTERS
     conditions = _conditions(params)
@@ -530,7 +537,7 @@ def _find(
     rank_tsquery = compiled.rank_tsquery if sort == Sort.RELEVANCE and compiled else ""
     page = _Page(sort, offset, limit, rank_tsquery, rank_window)
     expected = _expect(conditions, matches, compiled) if compiled else None
-    if compiled and expected and expected.common:
+    if compiled and expected and expected.common and not exhaustive:
         _plan_for(Strategy.RECENT)
         return _recent(conditions, compiled, page, summary, expected)
     total, rows, page_ids = _run_window(_first_matches(matches, page), page, summary)
@@ -538,7 +545,13 @@ def _find(
     ranked = Window(rank_window, "first") if total > rank_window else None
     if sort != Sort.RELEVANCE and total > COUNT_CAP:
         # The window holds only some of the matches, so it cannot say which are newest.
-        walk = expected is None or expected.rows_to_walk(offset + limit) <= DATE_WALK_BUDGET
+        walk = (
+            expected is None
+            or expected.rows_to_walk(offset + limit) <= DATE_WALK_BUDGET
+            # An export of a dense query: a walk reads some limit / COMMON_SHARE rows, where
+            # sorting every match by date would read them all.
+            or (exhaustive and expected.dense)
+        )
         if walk and expected is not None:
             _plan_for(Strategy.RECENT)
         page_ids = _dated_ids(matches, sort, offset, limit, guard=not walk)

@@ -72,6 +72,29 @@ def test_csv_stops_at_the_export_cap(client, monkeypatch):
     assert len(rows) == 3
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_csv_of_common_words_holds_every_match_in_any_order(client, monkeypatch, sort):
+    # Pages of common words summarise the newest RECENT_WINDOW matches, dated ones only
+    # when walking; an export must not stop there.
+    monkeypatch.setattr(engine, "COMMON_SHARE", 0)
+    monkeypatch.setattr(engine, "COMMON_MIN_MATCHES", 0)
+    monkeypatch.setattr(engine, "WALK_ROW_US", 0)
+    monkeypatch.setattr(engine, "WHOLE_POOL_MAX", 0)
+    monkeypatch.setattr(engine, "RECENT_WINDOW", 2)
+    dated = [
+        QuestionFactory(heading="Ferries", date_answered=dt.date(2000 + n, 1, 1)) for n in range(4)
+    ]
+    undated = QuestionFactory(heading="Ferries", date_tabled=None, date_answered=None)
+    QuestionFactory(heading="Unrelated")
+    assert engine.search(engine.SearchParams(q="ferries")).strategy == engine.Strategy.RECENT
+
+    _, rows = download(client, q="ferries", sort=sort)
+
+    assert sorted(int(row["id"]) for row in rows) == sorted(q.pk for q in [*dated, undated])
+    if sort == "newest":
+        assert int(rows[-1]["id"]) == undated.pk
+
+
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(start):
     assert safe_cell(f"{start}HYPERLINK(1)") == f"'{start}HYPERLINK(1)"
