@@ -8,7 +8,11 @@ record in the same shape as each result. Problems are ``{"error": "..."}`` with 
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from archive import filters
 from archive.models import Question
@@ -50,6 +54,38 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+ENDPOINTS = "GET /api/questions or GET /api/questions/<id>"
+
+
+def read_only(view):
+    """GET and HEAD only, refused in JSON. Exempt from the CSRF check: nothing here writes,
+    and the check would answer a POST with an HTML page before the method is refused."""
+
+    @csrf_exempt
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(f"The API only reads: use {ENDPOINTS}.", 405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a JSON error for the API, the site's page for everything else."""
+    if request.path_info.startswith("/api/"):
+        return _error("Something went wrong on our side; it has been logged.", 500)
+    return defaults.server_error(request)
+
+
+@read_only
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    return _error(f"There is no API address {request.path}: use {ENDPOINTS}.", 404)
+
+
+@read_only
 def questions(request: HttpRequest) -> JsonResponse:
     try:
         params = filters.parse(request.GET)
@@ -70,6 +106,7 @@ def questions(request: HttpRequest) -> JsonResponse:
     )
 
 
+@read_only
 def question(request: HttpRequest, pk: str) -> JsonResponse:
     # Any text is accepted in the URL so that a bad id gets a JSON 404, not an HTML page.
     found = None

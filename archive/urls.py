@@ -17,5 +17,8 @@ urlpatterns = [
     path("departments/<int:pk>/<str:slug>/", views.department, name="department"),
     path("api/questions", api.questions, name="api_questions"),
     re_path(r"^api/questions/(?P<pk>[^/]+)$", api.question, name="api_question"),
+    re_path(r"^api/(?P<path>.*)$", api.not_found),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "archive.api.server_error"

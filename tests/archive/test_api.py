@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from archive.models import House, Status
 from archive.search import engine
@@ -190,6 +191,39 @@ def test_one_question_has_the_same_shape_as_a_result(client, question):
     single = client.get(f"/api/questions/{question.pk}").json()
     listed = api(client).json()["results"][0]
     assert single == listed
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/questions/", "/api/questions/1/", "/api/questions/a/b", "/api/", "/api/members"]
+)
+def test_an_address_the_api_does_not_have_is_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "GET /api/questions" in response.json()["error"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize("path", ["/api/questions", "/api/questions/1", "/api/other"])
+def test_a_method_other_than_get_is_a_json_405(method, path):
+    client = Client(enforce_csrf_checks=True)  # as a browser or script meets the site
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert set(response.json()) == {"error"}
+
+
+def test_an_error_of_ours_is_a_json_500(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "search", broken)
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/questions", {"q": "police"})
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "boom" not in response.content.decode()
+    assert client.get("/search", {"q": "police"})["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("pk", ["999999", "abc", "0", "-1", "9" * 30, "1.0"])
