@@ -3,7 +3,8 @@
 ``GET /api/questions`` takes the results page's parameters and returns
 ``{"count", "count_capped", "page", "results", "facets"}``; ``GET /api/questions/<id>`` one
 record in the same shape as each result. Problems are ``{"error": "..."}`` with status 400
-(bad parameters) or 404 (no such question).
+(bad parameters), 404 (no such question or address), 405 (a method other than GET or
+HEAD), 500 (an error of ours) or 503 (database unavailable, search stopped: middleware).
 """
 
 from __future__ import annotations
