@@ -106,7 +106,7 @@ class TestCommonsSample:
         assert q.answerer.name == "Jim Fitzpatrick"
         assert q.answerer.twfy_id == "uk.org.publicwhip/member/1765"
         assert q.answerer_role == ""
-        assert q.department == "Environment Food and Rural Affairs"
+        assert q.department == "Department for Environment, Food and Rural Affairs"
         assert q.heading == "Air Pollution"
         assert q.source_id == "uk.org.publicwhip/wrans/2009-10-28c.296192.q0"
         assert q.question_text.startswith(
@@ -160,7 +160,7 @@ class TestCommonsSample:
             assert q.asker.name == "Pete Wishart"
             assert q.answerer.name == "Ivan Lewis"
             assert q.heading == "Conflict Prevention"
-            assert q.department == "Foreign and Commonwealth Affairs"
+            assert q.department == "Foreign and Commonwealth Office"
             assert "International Commission for Missing Persons—£1,500." in q.answer_text
 
     def test_last_question_of_the_file(self):
@@ -168,7 +168,7 @@ class TestCommonsSample:
         assert q.uin == "295839"
         assert q.asker.name == "Bob Neill"
         assert q.answerer.name == "Ian Pearson"
-        assert q.department == "Communities and Local Government"
+        assert q.department == "Department for Communities and Local Government"
         assert q.heading == "Valuation Office: Local Government"
         assert q.question_text.endswith(
             "which version of the Valuebill Scheme the Valuation Office Agency's e-BAR"
@@ -468,9 +468,26 @@ def test_major_heading_is_the_department_without_a_leading_the():
 
 
 def test_upper_case_hansard_section_title_becomes_title_case():
-    body = '<major-heading id="x.mh">CULTURE MEDIA AND SPORT</major-heading>' + ques("52", "?")
+    body = '<major-heading id="x.mh">OLYMPICS AND PARALYMPICS</major-heading>' + ques("52", "?")
     body += reply("!")
-    assert twfy_xml.parse(wrap(body)).questions[0].department == "Culture Media and Sport"
+    assert twfy_xml.parse(wrap(body)).questions[0].department == "Olympics and Paralympics"
+
+
+@pytest.mark.parametrize(
+    ("heading", "department"),
+    [
+        ("HOME DEPARTMENT", "Home Office"),
+        ("CULTURE MEDIA AND SPORT", "Department for Culture, Media and Sport"),
+        (
+            "Environment, Food and Rural Affairs",
+            "Department for Environment, Food and Rural Affairs",
+        ),
+        ("TREASURY", "Treasury"),  # the API's name too
+    ],
+)
+def test_a_commons_heading_gives_the_department_by_the_name_the_api_uses(heading, department):
+    body = f'<major-heading id="x.mh">{heading}</major-heading>' + ques("52", "?") + reply("!")
+    assert twfy_xml.parse(wrap(body)).questions[0].department == department
 
 
 def test_person_id_of_newer_files_is_the_twfy_id():
