@@ -276,13 +276,18 @@ class SearchResults:
 
     @property
     def page_count(self) -> int:
-        """Pages the reader can reach: the whole count, but never past MAX_PAGE."""
+        """Pages the reader can reach: the whole count, but never past MAX_PAGE. A search
+        that stopped early (``stopped_after``) has only the pages of what it found."""
         pages = -(-self.count // self.page_size)
-        return min(pages, MAX_PAGE) if not self.count_capped else MAX_PAGE
+        if self.count_capped and self.stopped_after is None:
+            return MAX_PAGE
+        return min(pages, MAX_PAGE)
 
     @property
     def pages_limited(self) -> bool:
         """More matches exist than MAX_PAGE pages can show."""
+        if self.stopped_after is not None:
+            return False
         return self.count_capped or self.count > MAX_PAGE * self.page_size
 
 
@@ -648,7 +653,9 @@ def _recent(
         # which the index cannot confirm without reading every candidate): rather than read
         # on through the whole archive, report what the walk found.
         window = Window(total, kind)
-        return _Found(Strategy.RECENT, total, True, rows, page_ids, window, window, RECENT_SCAN)
+        # As many as RECENT_SCAN, or every question the walk could read in a smaller archive.
+        walked_rows = pool.values("id")[:RECENT_SCAN].count()
+        return _Found(Strategy.RECENT, total, True, rows, page_ids, window, window, walked_rows)
     if page.offset + page.limit > RECENT_WINDOW and page.sort != Sort.RELEVANCE:
         # An export reaching past the window walks on in date order.
         matches = _matching(conditions, compiled)

@@ -409,6 +409,17 @@ def test_words_rarer_than_expected_report_what_the_walk_found(dated, common, mon
     assert results.summary_window == engine.Window(1, "newest")
 
 
+def test_a_walk_that_read_every_dated_question_says_how_many_and_pages_what_it_found(
+    dated, common, monkeypatch
+):
+    monkeypatch.setattr(engine, "WHOLE_POOL_MAX", 0)  # a walk of the date index, dated only
+    monkeypatch.setattr(engine, "RECENT_WINDOW", 5)
+    results = engine.search(SearchParams(q="canals", sort=Sort.NEWEST), page_size=2)
+    assert results.stopped_after == 3  # not RECENT_SCAN: the archive had no more to read
+    assert (results.count, results.count_capped) == (3, True)
+    assert (results.page_count, results.pages_limited) == (2, False)
+
+
 def test_words_wanted_in_one_field_are_not_walked_for_when_their_candidates_fit_a_window(
     dated, common, monkeypatch
 ):
