@@ -36,6 +36,7 @@ from ingest.parsers.common import (
     label_of,
     lines_of,
     not_a_question,
+    unwrapped,
     utf16_without_bom,
 )
 
@@ -154,6 +155,7 @@ def _read_html(markup: str, kind: str) -> ParsedDocument:
 
 
 def _read_text(text: str) -> ParsedDocument | None:
+    text = unwrapped(text)
     for layout, sniff, parse in TEXT_LAYOUTS:
         if sniff(text):
             document = _run(layout, functools.partial(parse, text))

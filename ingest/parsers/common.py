@@ -176,6 +176,67 @@ def lines_of(text: str) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+# Hard-wrapped text (saved as text by a browser, pasted from a mail): lines no longer than
+# this, most of them nearly as long as the longest.
+_WRAP_MAX_WIDTH = 100
+_WRAP_SLACK = 12
+_WRAP_MIN_FULL_LINES = 8
+_WRAP_MIN_FULL_SHARE = 0.3
+_WRAP_SHORT_SHARE = 0.9
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks of hard wrapping removed; other text as it is.
+
+    Hard-wrapped text breaks each paragraph where the next word would not fit the width:
+    a line followed by one whose first word would have fitted on it ends its paragraph.
+    Every layout reads a paragraph (and a label with its value) from one line.
+    """
+    raw = text.split("\n")
+    lengths = [len(line.rstrip()) for line in raw if line.strip()]
+    if not lengths:
+        return text
+    short = [length for length in lengths if length <= _WRAP_MAX_WIDTH]
+    if len(short) < _WRAP_SHORT_SHARE * len(lengths):
+        return text
+    width = max(short)
+    full = sum(length >= width - _WRAP_SLACK for length in short)
+    if full < max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * len(lengths)):
+        return text
+    out: list[str] = []
+    previous = ""  # the last line as it was printed, before any joining
+    for line in raw:
+        first_word = line.split(None, 1)[0] if line.strip() else ""
+        if (
+            previous
+            and first_word
+            and len(previous) + 1 + len(first_word) > width
+            and label_of(normalise_space(line)) is None
+            and _may_run_on(previous)
+        ):
+            joiner = "" if previous.endswith("-") and previous[-2:-1].isalpha() else " "
+            out[-1] = out[-1].rstrip() + joiner + line.strip()
+        else:
+            out.append(line)
+        previous = line.rstrip() if len(line.rstrip()) <= width else ""
+    return "\n".join(out)
+
+
+def _may_run_on(line: str) -> bool:
+    """A member or department label line is one line whatever its length (the answer starts
+    below it), unless a bracket it opened is still open; a question runs on like any text."""
+    label = label_of(normalise_space(line))
+    return (
+        label in (None, Label.TO_ASK)
+        or line.count("(") > line.count(")")
+        or _UNFINISHED_RE.search(line) is not None
+    )
+
+
+# A name or role cut short: "Secretary of State for Environment," then "Food and …".
+_UNFINISHED_RE = re.compile(r"(?:[,&-]|\b(?:and|of|for|the|to|in|on|at))$")
+
+
 def block_text(text: str, lines: Sequence[Line]) -> str:
     """The exact stretch of ``text`` that ``lines`` cover, for ``raw_text``."""
     return text[lines[0].start : lines[-1].end] if lines else ""

@@ -8,11 +8,14 @@ text, and pages that carry the same labels without being written questions.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
+from pathlib import Path
 
 import pytest
 
 from ingest.detect import parse_document
 from ingest.parsers.base import ANSWERED, CORRECTED
+from ingest.parsers.common import unwrapped
 
 HEADER = [
     "Scotland: Constitutional Law",
@@ -365,3 +368,48 @@ def test_a_utf8_file_with_one_windows_1252_byte_keeps_its_other_characters() -> 
 
     assert "how\u2019s many" in question.question_text
     assert "£2 billion, Ynys Môn" in question.answer_text
+
+
+# --- hard-wrapped text ---------------------------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
+
+
+def fields(question) -> tuple:
+    asker = question.asker
+    return (
+        question.heading,
+        asker and (asker.name, asker.party, asker.seat),
+        question.department,
+        question.question_text,
+        question.answerer and question.answerer.name,
+        question.answerer_role,
+        # A paragraph whose last line happens to be full runs on into the next: the words
+        # are all there, a paragraph break may not be.
+        " ".join(question.answer_text.split()),
+        question.date_tabled,
+        question.date_answered,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["000_2cdcaa9bbce80b4a.txt", "001_637a8e166194ae8f.txt", "002_7d04979459b345ac.txt"]
+)
+@pytest.mark.parametrize("width", [72, 76])
+def test_text_wrapped_at_a_fixed_width_reads_as_the_unwrapped_text(name: str, width: int) -> None:
+    # As a browser saves a page as text, or a mail client sends it.
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    wrapped = "\n".join(textwrap.fill(line, width) if line else line for line in text.split("\n"))
+    assert max(len(line) for line in wrapped.split("\n")) <= width
+
+    expected = parse_document(text.encode()).questions
+    questions = parse_document(wrapped.encode()).questions
+
+    assert [fields(q) for q in questions] == [fields(q) for q in expected]
+
+
+def test_short_lines_of_a_text_that_is_not_wrapped_stay_apart() -> None:
+    # Eight full-width lines are wrapping; a record's few short ones are not.
+    text = page(ANSWER, "Yes.", "No.").decode()
+
+    assert unwrapped(text) == text
