@@ -783,13 +783,14 @@ def _facets(rows: list[tuple[str, str, int]]) -> dict[str, list[FacetValue]]:
         return sorted(values, key=lambda v: (-v.count, v.value))
 
     def named(facet: str, records: dict) -> list[FacetValue]:
-        return by_count(
-            [
-                FacetValue(str(records[int(key)]), count)
-                for key, count in keyed[facet]
-                if int(key) in records
-            ]
-        )
+        # A facet links by name (the name filter), so records sharing a name (two peers
+        # titled alike, one member from two sources) are one value: the count its link finds.
+        counts: dict[str, int] = {}
+        for key, count in keyed[facet]:
+            if int(key) in records:
+                name = str(records[int(key)])
+                counts[name] = counts.get(name, 0) + count
+        return by_count([FacetValue(name, count) for name, count in counts.items()])
 
     return {
         "department": named("department", departments),

@@ -607,6 +607,15 @@ def test_facets_count_departments_askers_answerers_houses_and_years():
     assert results.summary_window is None
 
 
+def test_members_sharing_a_name_are_one_facet_value_counting_what_its_link_finds():
+    for seat in ("Life peer", "Excepted Hereditary"):
+        peer = MemberFactory(name="Lord Bradley", seat=seat)
+        QuestionFactory.create_batch(2, asker=peer)
+    (value,) = engine.search(SearchParams()).facets["asker"]
+    assert (value.value, value.count) == ("Lord Bradley", 4)
+    assert engine.search(SearchParams(asker=value.value)).count == value.count
+
+
 def test_facets_follow_the_query_and_filters():
     home = DepartmentFactory(name="Home Office")
     QuestionFactory(department=home, heading="Police")
