@@ -248,6 +248,28 @@ def test_commands_exit_non_zero_with_one_line_when_the_database_is_unreachable(c
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.fixture
+def empty_database_url():
+    """A database on the test server with none of the archive's tables."""
+    url = subprocess_database_url()
+    name = "archive_not_migrated"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("command", [["ingest", "--json", str(SAMPLES)], ["export", "-"]])
+def test_commands_on_a_database_not_yet_migrated_say_to_migrate(command, empty_database_url):
+    result = run_manage(*command, DATABASE_URL=empty_database_url)
+    assert result.returncode != 0
+    assert "run `python manage.py migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 # -- a file failing half-way ----------------------------------------------------------
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.db.utils import DatabaseError
 
 from ingest.archive_export import export
+from ingest.management.checks import require_archive_database
 
 
 class Command(BaseCommand):
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="PATH")
 
     def handle(self, *args, path: str, **options):
-        try:
-            connection.ensure_connection()
-        except DatabaseError as error:
-            raise CommandError(f"cannot reach the database: {str(error).strip()}") from None
+        require_archive_database()
         if path == "-":
             counts = self._export(self.stdout)
             self.stderr.write(_summary(counts, "standard output"))

@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.db.utils import DatabaseError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ingest.loader import FAILED, INGESTED, SKIPPED, UNCHANGED, FileReport, PreparedFile, write_file
+from ingest.management.checks import require_archive_database
 from ingest.parallel import prepared_files
 
 SUMMARY_COLUMNS = ("files", "questions", "created", "updated", UNCHANGED, SKIPPED, FAILED)
@@ -69,10 +68,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths: list[str], dry_run: bool, json: bool, workers: int, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1")
-        try:
-            connection.ensure_connection()
-        except DatabaseError as error:
-            raise CommandError(f"cannot reach the database: {str(error).strip()}") from None
+        require_archive_database()
         totals = Counter(dict.fromkeys(SUMMARY_COLUMNS, 0))
         with prepared_files(expand(paths), workers) as files:
             reports = self._ingest_all(files, dry_run, totals)
