@@ -308,6 +308,11 @@ def heading_and_date(text: str) -> tuple[str, dt.date] | None:
     return (heading, date) if heading and date is not None else None
 
 
+# Written answers have been printed since Hansard began (1803); a year outside these is a
+# slip of the keyboard or an export's placeholder (0001-01-01, 9999-12-31), not a date.
+PLAUSIBLE_YEARS = (1800, 2199)
+
+
 # Documents repeat a handful of dates many times over, and dateutil is slow to parse them.
 @functools.lru_cache(maxsize=4096)
 def _to_date(text: str) -> dt.date | None:
@@ -320,11 +325,6 @@ def _to_date(text: str) -> dt.date | None:
     except (ValueError, OverflowError):
         return None
     return day if PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1] else None
-
-
-# Written answers have been printed since Hansard began (1803); a year outside these is a
-# slip of the keyboard or an export's placeholder (0001-01-01, 9999-12-31), not a date.
-PLAUSIBLE_YEARS = (1800, 2199)
 
 
 # --- labelled lines -----------------------------------------------------------------------------

@@ -264,7 +264,7 @@ _FOOT_LINE_MAX_LENGTH = 100
 
 
 def _member_details(text: str) -> str:
-    """ "Party - Seat" when the line under a member's name gives them, else ""."""
+    """The party and seat ("Party - Seat") a line under a member's name gives, else ""."""
     if len(text) > _MEMBER_DETAILS_MAX_LENGTH or label_of(text) or read_fact(text):
         return ""
     match = _MEMBER_DETAILS_RE.match(text)
