@@ -20,7 +20,7 @@ import re
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from ingest.parsers.common import normalise_lines, normalise_space
+from ingest.parsers.common import Label, label_of, normalise_lines, normalise_space
 
 _HTML_START_RE = re.compile(r"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _FRAGMENT_RE = re.compile(r"<(?:p|div|br|span|table|h[1-6]|article|main|section)\b", re.IGNORECASE)
@@ -159,6 +159,16 @@ def markup_to_text(text: str) -> str:
     return html_to_text(text) if _MARKUP_RE.search(text) else text
 
 
+def _is_member_card(aside: Tag) -> bool:
+    """A sidebar is furniture, unless it is the card of the member who asked or answered:
+    a line of it is an "Asked by" or "Answered by" label ("Other questions asked by …" is not).
+    """
+    return any(
+        label_of(normalise_space(line)) in (Label.ASKED_BY, Label.ANSWERED_BY)
+        for line in aside.get_text("\n").split("\n")
+    )
+
+
 def read_page(markup: str) -> tuple[str, str]:
     """The page's title and its visible text, one block element a line."""
     soup = _parse(markup)
@@ -225,6 +235,8 @@ def _visible_text(soup: BeautifulSoup) -> str:
 
 
 def _is_furniture(tag: Tag) -> bool:
+    if tag.name == "aside":
+        return not _is_member_card(tag)
     if tag.name in _DROPPED:
         return True
     if tag.name in _PAGE_LEVEL and not any(parent.name in _SECTIONING for parent in tag.parents):

@@ -322,6 +322,22 @@ def test_a_site_banner_is_still_furniture() -> None:
     assert question.heading == "Scotland: Constitutional Law"
 
 
+def test_a_member_card_in_a_sidebar_is_read_and_other_sidebars_are_not() -> None:
+    asker = HEADER[2]
+    record = html_record().replace(f"<p>{asker}</p>", "")
+    body = (
+        f'<aside class="member-card"><p><strong>{asker.split(": ")[0]}:</strong> '
+        f"<a>{asker.split(': ')[1]}</a></p></aside>"
+        + record
+        + "<aside><h2>Other questions asked by Lord Wallace</h2><p>Ferries: Orkney</p></aside>"
+    )
+
+    question = only_question(html_page(body))
+
+    assert question.asker.name == "Lord Wallace of Tankerness"
+    assert question.answer_text == ANSWER
+
+
 @pytest.mark.parametrize(
     ("classes", "tabled"),
     [("meta d-none d-md-block", dt.date(2024, 2, 5)), ("meta d-none", None)],
