@@ -64,6 +64,21 @@ SCALAR_FIELDS = (
 LIST_FIELDS = ("references", "grouped_uins")
 RELATED_FIELDS = ("asker", "answerer", "department")
 
+# The answer moves on from a holding reply to the answer, and from the answer to its
+# correction: a copy at a later stage replaces these fields (even clipped: a clipped answer
+# says more than "I will reply … as soon as possible"), one at an earlier stage gives way.
+ANSWER_FIELDS = ("answerer_role", "answer_text", "date_answered")
+ANSWER_STAGES = (Status.HOLDING, Status.ANSWERED, Status.CORRECTED)
+LATER, EARLIER = "later", "earlier"
+
+
+def _answer_stage(held: str, offered: str) -> str:
+    """LATER or EARLIER when both copies are answers at different stages, else ""."""
+    if held not in ANSWER_STAGES or offered not in ANSWER_STAGES or held == offered:
+        return ""
+    return LATER if ANSWER_STAGES.index(offered) > ANSWER_STAGES.index(held) else EARLIER
+
+
 # A later stage of a question's life replaces an earlier one; it is not a conflict.
 STATUS_ORDER = {
     Status.UNANSWERED: 0,
@@ -542,12 +557,24 @@ class Merger:
                 f"source has {offered!s:.120}"
             )
 
+        stage = _answer_stage(question.status, parsed.status)
         for name in SCALAR_FIELDS:
             offered = getattr(parsed, name)
             current = getattr(question, name)
             if name in locked or not offered or offered == current:
                 continue
             truncated_attr = TRUNCATION_FLAGS.get(name)
+            if stage and name in ANSWER_FIELDS:
+                if stage == LATER:
+                    if name == "answer_text" and parsed.status == Status.CORRECTED:
+                        question.original_answer_text = question.original_answer_text or current
+                    setattr(question, name, offered)
+                    if truncated_attr:
+                        setattr(question, truncated_attr, getattr(parsed, truncated_attr))
+                elif name == "answer_text" and question.status == Status.CORRECTED:
+                    # An earlier copy of a corrected answer holds the answer as first given.
+                    question.original_answer_text = question.original_answer_text or offered
+                continue
             if truncated_attr and getattr(parsed, truncated_attr):
                 continue  # a clipped text never replaces what we have
             if not current or replaces or (truncated_attr and getattr(question, truncated_attr)):
@@ -570,9 +597,15 @@ class Merger:
             current_id = getattr(question, f"{name}_id")
             if current_id is None or (
                 current_id != offered.pk
-                and (replaces or _names_the_unnamed(question, name, offered))
+                and (
+                    replaces
+                    or (name == "answerer" and stage == LATER)
+                    or _names_the_unnamed(question, name, offered)
+                )
             ):
                 setattr(question, name, offered)
+            elif name == "answerer" and stage == EARLIER:
+                continue
             elif current_id != offered.pk and not stale:
                 conflict(name, getattr(question, name), offered)
 

@@ -248,6 +248,47 @@ def test_a_corrected_answer_keeps_the_original_beside_it():
     assert question.status == "corrected"
 
 
+HOLDING_REPLY = {
+    "status": "holding",
+    "answer_text": "I will reply to the hon. Member as soon as possible.",
+    "date_answered": dt.date(2024, 9, 9),
+    "date_holding_answer": dt.date(2024, 9, 9),
+}
+ANSWER = {
+    "status": "answered",
+    "answer_text": "The substantive answer, clipped by the list export at two hundred...",
+    "answer_truncated": True,
+    "date_answered": dt.date(2024, 9, 17),
+}
+
+
+@pytest.mark.parametrize("holding_first", [True, False], ids=["holding first", "answer first"])
+def test_the_answer_replaces_a_holding_reply_whichever_arrives_first(holding_first):
+    key = {"uin": "3656", "house": "Commons", "date_tabled": dt.date(2024, 9, 2)}
+    copies = [parsed(**key, **HOLDING_REPLY), parsed(**key, **ANSWER)]
+    for position, copy in enumerate(copies if holding_first else copies[::-1]):
+        load(copy, name=f"{position}.json")
+    question = Question.objects.get()
+    assert question.status == "answered"
+    assert question.answer_text == ANSWER["answer_text"]
+    assert question.answer_truncated  # clipped, but more than the holding reply says
+    assert question.date_answered == dt.date(2024, 9, 17)
+    assert question.date_holding_answer == dt.date(2024, 9, 9)
+    assert question.parse_warnings == []
+
+
+@pytest.mark.parametrize("answer_first", [True, False], ids=["answer first", "correction first"])
+def test_a_correction_and_the_answer_it_corrects_in_either_order(answer_first):
+    first = parsed(uin="3283", status="answered", answer_text="It cost £5,100.")
+    correction = parsed(uin="3283", status="corrected", answer_text="It cost £1,500.")
+    for position, copy in enumerate([first, correction] if answer_first else [correction, first]):
+        load(copy, name=f"{position}.xml")
+    question = Question.objects.get()
+    assert (question.status, question.answer_text) == ("corrected", "It cost £1,500.")
+    assert question.original_answer_text == "It cost £5,100."
+    assert question.parse_warnings == []
+
+
 def test_fields_an_admin_edited_are_never_overwritten():
     load(parsed(heading=""))
     question = Question.objects.get()
