@@ -161,6 +161,18 @@ class _Token:
     words: tuple[str, ...] = ()
 
 
+# Characters unaccent() turns into a quote or a backslash, tsquery syntax: name searches
+# run unaccent over the tsquery text, so they are made the plain characters first, which
+# the compiler then escapes like any other ("department:0" and U+2018 was a syntax error).
+_SYNTAX_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys("\u02b9\u02bb\u02bc\u02bd\u02c8\u2018\u2019\u201b\u2032\uff07", "'"),
+        **dict.fromkeys("\u2216\ufe68\uff3c", "\\"),
+        "\u0149": "'n",
+    }
+)
+
+
 def _clean(text: str) -> str:
     # Control characters (NUL included) separate words; PostgreSQL rejects NUL in text.
     # Format characters (soft hyphens, zero-width spaces pasted from Word) are dropped so that
@@ -172,7 +184,7 @@ def _clean(text: str) -> str:
             kept.append(" ")
         elif category not in ("Cf", "Cs"):
             kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept))
+    return unicodedata.normalize("NFC", "".join(kept)).translate(_SYNTAX_LOOKALIKES)
 
 
 def _searchable(word: str) -> bool:
