@@ -159,26 +159,34 @@ def _read_text(text: str) -> ParsedDocument | None:
     for layout, sniff, parse in TEXT_LAYOUTS:
         if sniff(text):
             document = _run(layout, functools.partial(parse, text))
-            return _oral_question(text, document) or document
+            return _quoted_question(text, document) or document
     return None
 
 
-def _oral_question(text: str, document: ParsedDocument) -> ParsedDocument | None:
-    """A question asked in the chamber, skipped; None for a written one.
+def _quoted_question(text: str, document: ParsedDocument) -> ParsedDocument | None:
+    """A debate or an article that holds a question, skipped; None for a written question.
 
-    Hansard prints an oral question with the labels of a written one ("Asked by", "To ask
-    …"), but no answer follows: the debate does, speeches and time stamps. A written
-    question's page has neither, so two signs of a debate and no "Answered by" tell.
+    Hansard prints a question asked in the chamber with the labels of a written one ("Asked
+    by", "To ask …"), but the debate follows, not an answer; an article may quote a question
+    whole. Without an "Answered by" line, a debate's speeches to the House with another sign
+    of one, or two signs of news, tell.
     """
     if not document.questions or any(q.answerer for q in document.questions):
         return None
-    debate = _debate_evidence(lines_of(text))
-    if len(debate) < 2:
-        return None
-    return not_a_question(
-        "looks like a debate transcript (a question asked in the chamber): "
-        f"{', '.join(debate)}, and no 'Answered by' line"
-    )
+    lines = lines_of(text)
+    debate = _debate_evidence(lines)
+    if len(debate) >= 2 and _first(lines, _ADDRESS_RE):
+        return not_a_question(
+            "looks like a debate transcript (a question asked in the chamber): "
+            f"{', '.join(debate)}, and no 'Answered by' line"
+        )
+    news = _news_evidence(lines)
+    if len(news) >= 2:
+        return not_a_question(
+            f"looks like a news article quoting a question: {', '.join(news)}, "
+            "and no 'Answered by' line"
+        )
+    return None
 
 
 def _run(layout: str, read: Callable[[], ParsedDocument]) -> ParsedDocument:

@@ -333,7 +333,8 @@ ASKED_BY_RE = re.compile(r"^asked by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 ANSWERED_BY_RE = re.compile(r"^answered by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 # Only a short line or one ending in a colon is a label: an answer may start "Question to …".
 QUESTION_TO_RE = re.compile(
-    r"^questions? to (?P<body>[^.]{1,120}?)\s*:$|^questions? to (?P<short>[^.:]{1,100})$",
+    r"^questions? (?:to|for) (?P<body>[^.]{1,120}?)\s*:$"
+    r"|^questions? (?:to|for) (?P<short>[^.:]{1,100})$",
     re.IGNORECASE,
 )
 # Case-sensitive: the formula every written question starts with.
@@ -558,6 +559,8 @@ _FURNITURE_LINES = frozenset(
         "accept all cookies",
         "reject cookies",
         "reject all cookies",
+        "is this page useful",
+        "report a problem with this page",
     }
 )
 _FURNITURE_RE = re.compile(
@@ -579,7 +582,7 @@ def is_furniture(text: str) -> bool:
     """Whether a whole line is page furniture rather than question or answer text."""
     if len(text) > 200:
         return False
-    lowered = text.lower().rstrip(" .:")
+    lowered = text.lower().rstrip(" .:?")
     return lowered in _FURNITURE_LINES or bool(_FURNITURE_RE.match(lowered))
 
 

@@ -47,6 +47,9 @@ def sniff(text: str) -> bool:
         return False
     if Label.TO_ASK not in labels and Label.QUESTION_TO not in labels:
         return False
+    if labels.count(None) == len(labels) - 1 and not any(read_fact(line.text) for line in lines):
+        # One "To ask" paragraph and no other label or fact: an article quoting a question.
+        return False
     body = _body_start(lines, labels)
     if body is not None and body > 0:
         return True

@@ -53,8 +53,17 @@ def sniff(text: str) -> bool:
 def parse(text: str) -> ParsedDocument:
     """The written-question results of a search page."""
     lines = lines_of(text)
-    starts = [index for index, line in enumerate(lines) if _MARKER_RE.match(line.text)]
-    starts = starts or _header_starts(lines, record_starts(lines))
+    headers = _header_starts(lines, record_starts(lines))
+    markers = [index for index, line in enumerate(lines) if _MARKER_RE.match(line.text)]
+    starts = markers or headers
+    # A marker may be a menu's ("Written questions | Written statements") above results
+    # that have none: where the lines after one marker hold several records, each record
+    # begins at its own heading and date instead.
+    ends = [*markers[1:], len(lines)] if markers else []
+    for start, end in zip(markers, ends, strict=True):
+        inside = [header for header in headers if start < header < end]
+        if len(inside) > 1:
+            starts = sorted({*starts, *inside})
     questions = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         question = _read_result(trim_furniture(lines[start:end]), text)
@@ -107,7 +116,9 @@ def _read_result(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
     if body is None:
         return None
     question = read_record(lines[body:], text)
-    if question is None:
+    if question is None or _looks_like_heading(question.question_text):
+        # No question, or only the next entry's title of a list of titles (asker,
+        # department and date, no question): not a written question.
         return None
 
     header = [line.text for line in lines[:body] if not _MARKER_RE.match(line.text)]

@@ -429,3 +429,68 @@ def test_short_lines_of_a_text_that_is_not_wrapped_stay_apart() -> None:
     text = page(ANSWER, "Yes.", "No.").decode()
 
     assert unwrapped(text) == text
+
+
+# --- site menus, articles, other wording ---------------------------------------------------------
+
+
+def test_a_menu_naming_written_questions_does_not_make_one_result_of_the_page() -> None:
+    cards = [
+        [
+            heading,
+            "Monday 18th March 2024",
+            f"Asked by: {asker}",
+            "Question to the Home Office:",
+            f"To ask the Secretary of State for the Home Department, {text}",
+            "Answered by Chris Philp - Minister of State (Home Office)",
+            answer,
+        ]
+        for heading, asker, text, answer in [
+            ("Police: Pay", "Jane Smith (Labour - Dover)", "what pay award?", "4.75%."),
+            ("Prisons: Drugs", "John Brown (Conservative - Poole)", "how many seizures?", "912."),
+        ]
+    ]
+    menu = ["Written questions", "Written statements", "Daily reports"]
+    text = "\n".join([*menu, *[line for card in cards for line in card]])
+
+    document = parse_document(text.encode())
+
+    assert [(q.heading, q.asker.name, q.answer_text) for q in document.questions] == [
+        ("Police: Pay", "Jane Smith", "4.75%."),
+        ("Prisons: Drugs", "John Brown", "912."),
+    ]
+
+
+def test_an_article_quoting_a_question_is_not_a_question_page() -> None:
+    text = "\n\n".join(
+        [
+            "Police morale at record low, survey finds",
+            "By Jane Reporter",
+            "12/03/2024",
+            "The Liberal Democrat peer asked in a written question:",
+            "To ask His Majesty's Government what assessment they have made of police morale.",
+            "Ministers have yet to reply, a spokesman said: \u201cWe will respond soon.\u201d",
+            "Read more: policing news",
+        ]
+    )
+
+    document = parse_document(text.encode())
+
+    assert document.questions == []
+    assert document.skip_reason
+
+
+def test_question_for_a_department_names_it_as_question_to_does() -> None:
+    header = [line.replace("Question to the", "Question for the") for line in HEADER]
+
+    question = only_question(page(ANSWER, header=header))
+
+    assert question.department == "Scotland Office"
+
+
+def test_a_feedback_widget_below_an_unanswered_question_is_not_its_text() -> None:
+    header = HEADER[: HEADER.index("Answered by")]
+    question = only_question(
+        page("Is this page useful?", "Report a problem with this page", header=header)
+    )
+    assert question.question_text.endswith("orders have been made.")
