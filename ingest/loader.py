@@ -155,9 +155,11 @@ def write_file(prepared: PreparedFile, *, dry_run: bool = False) -> FileReport:
         return prepared.report
     if prepared.export:
         return archive_export.restore(data, path=path, dry_run=dry_run)
-    if document.layout == PARSER_ERROR:
-        # Our bug, not the document's: a failure, so the run exits non-zero.
-        return _record_failure(path, data, sha256, "", document.skip_reason, dry_run)
+    if document.layout == PARSER_ERROR or document.damaged:
+        # Our bug, or a broken copy of a document we read: a failure, so the run exits
+        # non-zero and whoever runs it fetches the file again.
+        layout = "" if document.layout == PARSER_ERROR else document.layout
+        return _record_failure(path, data, sha256, layout, document.skip_reason, dry_run)
     if document.skip_reason:
         if not dry_run:
             _record_source(path, data, sha256, document, SourceDocument.Outcome.SKIPPED)

@@ -77,7 +77,11 @@ def parse(data: bytes, name: str = "") -> ParsedDocument:
     try:
         payload = json.loads(text)
     except (ValueError, RecursionError) as error:
-        return not_a_question(f"starts like JSON but does not parse ({_first_line(error)})")
+        return ParsedDocument(
+            layout=LAYOUT,
+            skip_reason=f"starts like JSON but does not parse ({_first_line(error)})",
+            damaged=True,
+        )
 
     items = _items(payload)
     records = [(item, value) for item in items if (value := _record_of(item)) is not None]

@@ -96,9 +96,11 @@ class ParsedDocument:
     """What a document turned out to be.
 
     ``skip_reason`` is set (and ``questions`` empty) for documents that are not written
-    questions; it says what the document looked like.
+    questions; it says what the document looked like. ``damaged`` marks one of a format we
+    read that is broken (cut off mid-download, say): a failure to report, not a skip.
     """
 
     layout: str
     questions: list[ParsedQuestion] = field(default_factory=list)
     skip_reason: str = ""
+    damaged: bool = False

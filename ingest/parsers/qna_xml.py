@@ -81,7 +81,7 @@ def parse(data: bytes, name: str = "") -> ParsedDocument:
     try:
         root = load_xml(data)
     except MalformedXML as error:
-        return ParsedDocument(layout=LAYOUT, skip_reason=f"malformed XML: {error}")
+        return ParsedDocument(layout=LAYOUT, skip_reason=f"malformed XML: {error}", damaged=True)
     if local_name(root) not in _ROOTS or _NAMESPACE_MARK not in root.tag:
         return ParsedDocument(
             layout=LAYOUT,

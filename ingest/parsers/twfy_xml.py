@@ -108,7 +108,7 @@ def parse(data: bytes, name: str = "") -> ParsedDocument:
     try:
         root = load_xml(data)
     except MalformedXML as error:
-        return ParsedDocument(layout=LAYOUT, skip_reason=f"malformed XML: {error}")
+        return ParsedDocument(layout=LAYOUT, skip_reason=f"malformed XML: {error}", damaged=True)
     if root.tag != "publicwhip":
         return ParsedDocument(
             layout=LAYOUT, skip_reason=f"not parlparse XML: root element is <{root.tag}>"

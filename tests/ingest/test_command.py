@@ -113,6 +113,26 @@ def test_skipped_files_are_not_failures(tmp_path):
     assert SourceDocument.objects.filter(outcome="skipped").count() == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "layout"),
+    [
+        ("answers2009-10-28c.xml", b'<?xml version="1.0"?><publicwhip><ques id="x"><p', "twfy-xml"),
+        ("2024-08.json", b'[{"value": {"id": 1701456, "uin": "25', "api-json"),
+    ],
+)
+def test_a_file_cut_off_part_way_fails_and_the_rest_load(tmp_path, name, data, layout):
+    # A download cut off is a failure to notice and fetch again, not a file to skip.
+    (tmp_path / name).write_bytes(data)
+    write(tmp_path, "b.txt", PLAIN_LIST.format(topic="knife crime"))
+    report, code = ingest_json(tmp_path)
+    assert code == 1
+    damaged, whole = report["files"]
+    assert (damaged["status"], damaged["layout"]) == ("failed", layout)
+    assert damaged["reason"]
+    assert whole["status"] == "ingested"
+    assert report["totals"]["failed"] == 1
+
+
 def test_globs_and_directories_are_expanded(tmp_path):
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "one.txt", PLAIN_LIST.format(topic="drones"))

@@ -301,10 +301,11 @@ def test_empty_search_result_says_it_has_no_records() -> None:
     assert document.skip_reason == "written questions API response with no records (totalResults 0)"
 
 
-def test_broken_json_is_not_a_question() -> None:
+def test_broken_json_is_a_damaged_document() -> None:
+    # A download cut off part-way: reported as a failure, so that it is fetched again.
     document = api_json.parse(b'[{"value": {"id": 19')
 
-    assert document.layout == "not-a-question"
+    assert (document.layout, document.damaged) == ("api-json", True)
     assert document.skip_reason.startswith("starts like JSON but does not parse (")
 
 
