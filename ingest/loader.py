@@ -334,6 +334,30 @@ def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
         obj._state.db = db.alias
 
 
+def _same_value(offered: object, held: object) -> bool:
+    """Equal, or texts that differ only in white space (sources break a list's items
+    with one line break or two)."""
+    if isinstance(offered, str) and isinstance(held, str):
+        return offered.split() == held.split()
+    return offered == held
+
+
+def _merge_status(
+    question: Question, parsed: ParsedQuestion, conflict: Callable[[str, object, object], None]
+) -> None:
+    """A later stage of the question's life replaces an earlier one (STATUS_ORDER). But a
+    question with an answer was not withdrawn: one source saying so is a conflict, and an
+    answer arriving for a question held as withdrawn wins, with the conflict reported."""
+    held, offered = question.status, parsed.status
+    if offered == Status.WITHDRAWN and held != Status.WITHDRAWN and question.answer_text:
+        conflict("status", held, offered)
+    elif held == Status.WITHDRAWN and offered in ANSWER_STAGES and parsed.answer_text:
+        conflict("status", held, offered)
+        question.status = offered
+    elif STATUS_ORDER.get(offered, 0) > STATUS_ORDER.get(held, 0):
+        question.status = offered
+
+
 def _names_the_unnamed(question: Question, role: str, offered: Member | Department) -> bool:
     """Whether ``offered`` names the asker or answerer a source knew only by an id (the API
     list gives ids alone): a name found nowhere else is a gap filled, not a conflict."""
@@ -563,7 +587,7 @@ class Merger:
         for name in SCALAR_FIELDS:
             offered = getattr(parsed, name)
             current = getattr(question, name)
-            if name in locked or not offered or offered == current:
+            if name in locked or not offered or _same_value(offered, current):
                 continue
             truncated_attr = TRUNCATION_FLAGS.get(name)
             if stage and name in ANSWER_FIELDS:
@@ -611,10 +635,8 @@ class Merger:
             elif current_id != offered.pk and not stale:
                 conflict(name, getattr(question, name), offered)
 
-        if "status" not in locked and (
-            STATUS_ORDER.get(parsed.status, 0) > STATUS_ORDER.get(question.status, 0)
-        ):
-            question.status = parsed.status
+        if "status" not in locked:
+            _merge_status(question, parsed, conflict)
 
         for name in LIST_FIELDS:
             if name not in locked:

@@ -289,6 +289,27 @@ def test_a_correction_and_the_answer_it_corrects_in_either_order(answer_first):
     assert question.parse_warnings == []
 
 
+@pytest.mark.parametrize("answered_first", [True, False], ids=["answered first", "withdrawn first"])
+def test_a_question_with_an_answer_is_not_withdrawn_and_the_conflict_is_reported(answered_first):
+    answered = parsed(uin="9", status="answered", answer_text="The answer.")
+    withdrawn = parsed(uin="9", status="withdrawn")
+    for position, copy in enumerate(
+        [answered, withdrawn] if answered_first else [withdrawn, answered]
+    ):
+        load(copy, name=f"{position}.json")
+    question = Question.objects.get()
+    assert (question.status, question.answer_text) == ("answered", "The answer.")
+    assert len(question.parse_warnings) == 1
+    assert "status differs" in question.parse_warnings[0]
+
+
+def test_texts_differing_only_in_line_breaks_are_no_conflict():
+    load(parsed(uin="9", answer_text="The principles are:\nfair competition;\nmerit"))
+    load(parsed(uin="9", answer_text="The principles are:\n\nfair competition;\n\nmerit"), name="b")
+    question = Question.objects.get()
+    assert question.parse_warnings == []
+
+
 def test_fields_an_admin_edited_are_never_overwritten():
     load(parsed(heading=""))
     question = Question.objects.get()
