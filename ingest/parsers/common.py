@@ -181,7 +181,7 @@ def lines_of(text: str) -> tuple[Line, ...]:
 _WRAP_MAX_WIDTH = 100
 _WRAP_SLACK = 12
 _WRAP_MIN_FULL_LINES = 8
-_WRAP_MIN_FULL_SHARE = 0.3
+_WRAP_MIN_FULL_SHARE = 0.4
 _WRAP_SHORT_SHARE = 0.9
 
 
@@ -201,7 +201,10 @@ def unwrapped(text: str) -> str:
         return text
     width = max(short)
     full = sum(length >= width - _WRAP_SLACK for length in short)
-    if full < max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * len(lengths)):
+    # Among the lines long enough to have been wrapped: a saved page's menu items and
+    # buttons are short lines of their own.
+    longish = sum(length >= width / 2 for length in short)
+    if full < max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * longish):
         return text
     out: list[str] = []
     previous = ""  # the last line as it was printed, before any joining

@@ -494,3 +494,15 @@ def test_a_feedback_widget_below_an_unanswered_question_is_not_its_text() -> Non
         page("Is this page useful?", "Report a problem with this page", header=header)
     )
     assert question.question_text.endswith("orders have been made.")
+
+
+def test_a_wrapped_page_with_a_menu_of_short_lines_is_unwrapped_too() -> None:
+    # A browser's text save: menu items and buttons are short lines of their own.
+    text = (SEEDS / "001_637a8e166194ae8f.txt").read_text(encoding="utf-8")
+    menu = "\n\n".join(["  * MPs", "  * Lords", "  * Bills", "  * Debates", "Share", "Print"] * 30)
+    wrapped = "\n".join(textwrap.fill(line, 72) if line else line for line in text.split("\n"))
+
+    expected = parse_document(text.encode()).questions
+    questions = parse_document(f"{menu}\n\n{wrapped}".encode()).questions
+
+    assert [fields(q) for q in questions] == [fields(q) for q in expected]
