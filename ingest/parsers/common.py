@@ -408,10 +408,15 @@ def normalise_department(name: str) -> str:
         name = name[4:].lstrip()
     if name.isupper():
         name = " ".join(
-            word if index and word in _SMALL_WORDS else word[:1].upper() + word[1:]
+            word if index and word in _SMALL_WORDS else _capitalised(word)
             for index, word in enumerate(name.lower().split(" "))
         )
     return name
+
+
+def _capitalised(word: str) -> str:
+    # Each part of a hyphenated word: "ATTORNEY-GENERAL" is the Attorney-General.
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 class FactKind(StrEnum):

@@ -228,6 +228,7 @@ def test_department_with_commas_is_kept_whole() -> None:
 
 def test_upper_case_hansard_section_title_becomes_title_case() -> None:
     assert normalise_department("CULTURE, MEDIA AND SPORT") == "Culture, Media and Sport"
+    assert normalise_department("ATTORNEY-GENERAL") == "Attorney-General"
 
 
 def test_party_with_parentheses_is_kept_whole() -> None:
