@@ -334,6 +334,68 @@ def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
         obj._state.db = db.alias
 
 
+Conflict = Callable[[str, object, object], None]
+
+
+def merge_fields(
+    target: Question | ParsedQuestion,
+    parsed: ParsedQuestion,
+    *,
+    replaces: bool,
+    stale: bool,
+    conflict: Conflict,
+    locked: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Merge ``parsed``'s fields and status into ``target``: the rules ingest merges a copy
+    of a question by (``Merger._update``), which re-parsing applies to a record's sources
+    too (``reparse``). ``replaces`` and ``stale`` come from ``copy_precedence``; ``locked``
+    are fields staff edited; ``conflict(field, kept, offered)`` reports a disagreement.
+
+    The first copy to give a value keeps it; a clipped text gives way to a whole one and
+    never replaces it; a later stage of the answer (holding, answered, corrected) replaces
+    an earlier one's, clipped or not, the answer it corrects kept as the original.
+    """
+    stage = _answer_stage(target.status, parsed.status)
+    for name in SCALAR_FIELDS:
+        offered = getattr(parsed, name)
+        current = getattr(target, name)
+        if name in locked or not offered or _same_value(offered, current):
+            continue
+        truncated_attr = TRUNCATION_FLAGS.get(name)
+        if stage and name in ANSWER_FIELDS:
+            if stage == LATER:
+                if name == "answer_text" and parsed.status == Status.CORRECTED:
+                    target.original_answer_text = target.original_answer_text or current
+                setattr(target, name, offered)
+                if truncated_attr:
+                    setattr(target, truncated_attr, getattr(parsed, truncated_attr))
+            elif name == "answer_text" and target.status == Status.CORRECTED:
+                # An earlier copy of a corrected answer holds the answer as first given.
+                target.original_answer_text = target.original_answer_text or offered
+            continue
+        if truncated_attr and getattr(parsed, truncated_attr):
+            continue  # a clipped text never replaces what we have
+        if not current or replaces or (truncated_attr and getattr(target, truncated_attr)):
+            setattr(target, name, offered)
+            if truncated_attr:
+                setattr(target, truncated_attr, False)
+        elif stale:
+            continue
+        elif name == "answer_text" and parsed.status == Status.CORRECTED:
+            # A corrected answer supersedes the one we hold, which becomes the original.
+            target.original_answer_text = target.original_answer_text or current
+            target.answer_text = offered
+        else:
+            conflict(name, current, offered)
+    if "status" not in locked:
+        _merge_status(target, parsed, conflict)
+
+
+def without_mended_cuts(warnings: Iterable[str], target: Question | ParsedQuestion) -> list[str]:
+    """``warnings`` once, less those of a clip that a whole text has since replaced."""
+    return [w for w in dict.fromkeys(warnings) if not _describes_a_cut_mended(w, target)]
+
+
 def _same_value(offered: object, held: object) -> bool:
     """Equal, or texts that differ only in white space (sources break a list's items
     with one line break or two)."""
@@ -343,7 +405,7 @@ def _same_value(offered: object, held: object) -> bool:
 
 
 def _merge_status(
-    question: Question, parsed: ParsedQuestion, conflict: Callable[[str, object, object], None]
+    question: Question | ParsedQuestion, parsed: ParsedQuestion, conflict: Conflict
 ) -> None:
     """A later stage of the question's life replaces an earlier one (STATUS_ORDER). But a
     question with an answer was not withdrawn: one source saying so is a conflict, and an
@@ -367,7 +429,7 @@ def _names_the_unnamed(question: Question, role: str, offered: Member | Departme
     return not held.name and bool(offered.name)
 
 
-def _describes_a_cut_mended(warning: str, question: Question) -> bool:
+def _describes_a_cut_mended(warning: str, question: Question | ParsedQuestion) -> bool:
     """A clipped copy's warning, once a full text from another source replaced the clip."""
     return (warning.startswith(QUESTION_CUT_WARNING) and not question.question_truncated) or (
         warning.startswith(ANSWER_CUT_WARNING) and not question.answer_truncated
@@ -584,38 +646,9 @@ class Merger:
             )
 
         stage = _answer_stage(question.status, parsed.status)
-        for name in SCALAR_FIELDS:
-            offered = getattr(parsed, name)
-            current = getattr(question, name)
-            if name in locked or not offered or _same_value(offered, current):
-                continue
-            truncated_attr = TRUNCATION_FLAGS.get(name)
-            if stage and name in ANSWER_FIELDS:
-                if stage == LATER:
-                    if name == "answer_text" and parsed.status == Status.CORRECTED:
-                        question.original_answer_text = question.original_answer_text or current
-                    setattr(question, name, offered)
-                    if truncated_attr:
-                        setattr(question, truncated_attr, getattr(parsed, truncated_attr))
-                elif name == "answer_text" and question.status == Status.CORRECTED:
-                    # An earlier copy of a corrected answer holds the answer as first given.
-                    question.original_answer_text = question.original_answer_text or offered
-                continue
-            if truncated_attr and getattr(parsed, truncated_attr):
-                continue  # a clipped text never replaces what we have
-            if not current or replaces or (truncated_attr and getattr(question, truncated_attr)):
-                setattr(question, name, offered)
-                if truncated_attr:
-                    setattr(question, truncated_attr, False)
-            elif stale:
-                continue
-            elif name == "answer_text" and parsed.status == Status.CORRECTED:
-                # A corrected answer supersedes the one we hold, which becomes the original.
-                if not question.original_answer_text:
-                    question.original_answer_text = current
-                question.answer_text = offered
-            else:
-                conflict(name, current, offered)
+        merge_fields(
+            question, parsed, replaces=replaces, stale=stale, locked=locked, conflict=conflict
+        )
 
         for name, offered in (("asker", asker), ("answerer", answerer), ("department", department)):
             if name in locked or offered is None:
@@ -635,9 +668,6 @@ class Merger:
             elif current_id != offered.pk and not stale:
                 conflict(name, getattr(question, name), offered)
 
-        if "status" not in locked:
-            _merge_status(question, parsed, conflict)
-
         for name in LIST_FIELDS:
             if name not in locked:
                 merged = list(dict.fromkeys([*getattr(question, name), *getattr(parsed, name)]))
@@ -648,11 +678,7 @@ class Merger:
                 a for a in attachments if a not in question.attachments
             ]
         offered_warnings = [] if stale else parsed.warnings
-        question.parse_warnings = [
-            warning
-            for warning in dict.fromkeys([*warnings, *offered_warnings])
-            if not _describes_a_cut_mended(warning, question)
-        ]
+        question.parse_warnings = without_mended_cuts([*warnings, *offered_warnings], question)
         question.superseded = question.superseded and parsed.superseded
         copy_names(question)
         after = _snapshot(question)

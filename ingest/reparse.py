@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from archive.models import Department, Member, Provenance, Question, Status
+from archive.models import Department, Member, Provenance, Question
 from ingest.detect import parse_document
 from ingest.identity import fingerprint
 
@@ -33,12 +33,13 @@ from ingest.loader import (
     LIST_FIELDS,
     RELATED_FIELDS,
     SCALAR_FIELDS,
-    STATUS_ORDER,
     TRUNCATION_FLAGS,
     Merger,
     copy_names,
     copy_precedence,
     empty_value,
+    merge_fields,
+    without_mended_cuts,
 )
 from ingest.parsers.base import ParsedQuestion
 
@@ -155,10 +156,8 @@ def _parse_block(block: Provenance, question: Question) -> ParsedQuestion:
 
 def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
     """One record from several sources' fresh parses, by the rules ingest merges sources with
-    (``loader.Merger._update``): the first source that has a value gives it, a clipped text
-    gives way to a full one, a corrected answer supersedes, the latest status wins, a
-    current copy replaces superseded ones. People and departments are left to
-    ``_resolve_related``."""
+    (``loader.merge_fields``, as ``loader.Merger._update`` applies them); a current copy
+    replaces superseded ones. People and departments are left to ``_resolve_related``."""
     (_, first), rest = parses[0], parses[1:]
     # A copy: the parsed records are not ours to change.
     combined = dataclasses.replace(first, warnings=list(first.warnings))
@@ -166,27 +165,13 @@ def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
         replaces, stale = copy_precedence(combined.superseded, parsed.superseded)
         if replaces:
             combined.warnings = []
-        for name in SCALAR_FIELDS:
-            offered, current = getattr(parsed, name), getattr(combined, name)
-            flag = TRUNCATION_FLAGS.get(name)
-            if not offered or offered == current or (flag and getattr(parsed, flag)):
-                continue
-            if not current or replaces or (flag and getattr(combined, flag)):
-                setattr(combined, name, offered)
-                if flag:
-                    setattr(combined, flag, False)
-            elif stale:
-                continue
-            elif name == "answer_text" and parsed.status == Status.CORRECTED:
-                combined.original_answer_text = combined.original_answer_text or current
-                combined.answer_text = offered
-            else:
-                combined.warnings.append(
-                    f"{source_name}: {name} differs; kept {current!s:.120}, "
-                    f"source has {offered!s:.120}"
-                )
-        if STATUS_ORDER.get(parsed.status, 0) > STATUS_ORDER.get(combined.status, 0):
-            combined.status = parsed.status
+
+        def conflict(field: str, kept: object, offered: object, source: str = source_name) -> None:
+            combined.warnings.append(
+                f"{source}: {field} differs; kept {kept!s:.120}, source has {offered!s:.120}"
+            )
+
+        merge_fields(combined, parsed, replaces=replaces, stale=stale, conflict=conflict)
         for name in LIST_FIELDS:
             setattr(
                 combined,
@@ -196,6 +181,7 @@ def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
         combined.attachments = tuple(dict.fromkeys([*combined.attachments, *parsed.attachments]))
         combined.warnings.extend([] if stale else parsed.warnings)
         combined.superseded = combined.superseded and parsed.superseded
+    combined.warnings = without_mended_cuts(combined.warnings, combined)
     return combined
 
 

@@ -1,5 +1,7 @@
 """Re-parsing questions from their stored source text: fresh parse wins, staff edits stay."""
 
+import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from tests.factories import QuestionFactory, SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
+DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
 SMITH_BLOCK = (
     "Asked by: Jane Smith (Labour - Leeds North)\n"
     "Question to the Home Office:\n"
@@ -206,3 +209,23 @@ def test_a_question_from_an_older_and_a_newer_scrape_reparses_as_ingest_merged_i
     question.refresh_from_db()
     assert "winter fuel payment" in question.question_text
     assert (question.superseded, question.parse_warnings) == (False, [])
+
+
+def test_a_holding_reply_and_the_answer_reparse_as_ingest_merged_them(tmp_path):
+    answered = json.loads((DOCUMENTS / "api_single_expanded.json").read_text(encoding="utf-8"))
+    answered["value"].update(answerIsCorrection=False, dateAnswerCorrected=None)
+    holding = copy.deepcopy(answered)
+    holding["value"].update(
+        answerIsHolding=True,
+        answerText="<p>I will reply to the hon. Member as soon as possible.</p>",
+        dateHoldingAnswer=holding["value"]["dateTabled"],
+    )
+    for name, record in (("holding.json", holding), ("answered.json", answered)):
+        (tmp_path / name).write_text(json.dumps(record))
+        assert ingest_file(tmp_path / name).status == "ingested"
+    question = Question.objects.get()
+    assert question.status == "answered"
+    assert "as soon as possible" not in question.answer_text
+    assert question.parse_warnings == []
+
+    assert reparse_question(question).changed == []
