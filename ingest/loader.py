@@ -337,6 +337,11 @@ def copy_rows(objs: list[Model], *, assign_ids: bool = False) -> None:
 Conflict = Callable[[str, object, object], None]
 
 
+def conflict_warning(source: str, field: str, kept: object, offered: object) -> str:
+    """The warning a record keeps when a source disagrees with the value it holds."""
+    return f"{source}: {field} differs; kept {kept!s:.120}, source has {offered!s:.120}"
+
+
 def merge_fields(
     target: Question | ParsedQuestion,
     parsed: ParsedQuestion,
@@ -640,10 +645,7 @@ class Merger:
         warnings = [] if replaces else list(question.parse_warnings)
 
         def conflict(field: str, kept: object, offered: object) -> None:
-            warnings.append(
-                f"{self.source_label}: {field} differs; kept {kept!s:.120}, "
-                f"source has {offered!s:.120}"
-            )
+            warnings.append(conflict_warning(self.source_label, field, kept, offered))
 
         stage = _answer_stage(question.status, parsed.status)
         merge_fields(

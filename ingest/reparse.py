@@ -35,6 +35,7 @@ from ingest.loader import (
     SCALAR_FIELDS,
     TRUNCATION_FLAGS,
     Merger,
+    conflict_warning,
     copy_names,
     copy_precedence,
     empty_value,
@@ -167,9 +168,7 @@ def _combine(parses: list[tuple[str, ParsedQuestion]]) -> ParsedQuestion:
             combined.warnings = []
 
         def conflict(field: str, kept: object, offered: object, source: str = source_name) -> None:
-            combined.warnings.append(
-                f"{source}: {field} differs; kept {kept!s:.120}, source has {offered!s:.120}"
-            )
+            combined.warnings.append(conflict_warning(source, field, kept, offered))
 
         merge_fields(combined, parsed, replaces=replaces, stale=stale, conflict=conflict)
         for name in LIST_FIELDS:
@@ -211,10 +210,7 @@ def _resolve_related(parses: list[tuple[str, ParsedQuestion]]) -> tuple[Related,
             if current is None or (replaces and value is not None):
                 related[name] = value
             elif value is not None and value.pk != current.pk and not stale:
-                warnings.append(
-                    f"{source_name}: {name} differs; kept {current!s:.120}, "
-                    f"source has {value!s:.120}"
-                )
+                warnings.append(conflict_warning(source_name, name, current, value))
     return related, warnings
 
 
