@@ -393,7 +393,7 @@ def members_called(name: str) -> Q:
     """Members whose display name is ``name`` (any case, accents or none); see
     Member.display_name."""
     condition = Q(name__unaccent__iexact=name)
-    if match := re.fullmatch(r"Member #(\d{1,9})", name.strip()):
+    if match := re.fullmatch(r"member\s*#\s*(\d{1,9})", name.strip(), re.IGNORECASE):
         condition |= Q(name="", parliament_id=int(match[1]))
     return condition | Q(name="", parliament_id__isnull=True, twfy_id__iexact=name)
 

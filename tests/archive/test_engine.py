@@ -138,6 +138,9 @@ def test_a_member_known_only_by_id_is_found_by_their_display_name():
     asked = QuestionFactory(asker=anonymous)
     assert anonymous.display_name == "Member #4321"
     assert found(asker="Member #4321") == {asked.pk}
+    # Typed rather than clicked: any case, spaces or none.
+    assert found(asker="member # 4321") == {asked.pk}
+    assert found(asker="MEMBER #4321") == {asked.pk}
 
 
 def test_an_unknown_asker_matches_nothing_without_searching(django_assert_num_queries):
