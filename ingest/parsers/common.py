@@ -639,7 +639,19 @@ def parse_member(text: str) -> ParsedMember:
                     name, bracketed = text[:index].strip(), text[index + 1 : -1]
                     break
     party, seat = split_on_dash(bracketed)
+    if not seat:
+        party, seat = _split_on_comma(party)
     return ParsedMember(name=name, party=party, seat=seat, house=member_house(name, seat))
+
+
+def _split_on_comma(text: str) -> tuple[str, str]:
+    """``Labour, Normanton, Pontefract and Castleford``: some sites put a comma, not a dash,
+    after the party; no party's name has a comma, where seats do, so the first one splits."""
+    for match in re.finditer(r",\s+", text):
+        before = text[: match.start()]
+        if before.count("(") == before.count(")"):
+            return before.strip(), text[match.end() :].strip()
+    return text, ""
 
 
 # Peers are listed with their kind of peerage where an MP has a constituency.

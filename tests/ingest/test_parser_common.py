@@ -245,6 +245,19 @@ def test_hyphenated_seat_is_not_split() -> None:
     assert (member.party, member.seat) == ("Labour", "Ashton-under-Lyne")
 
 
+def test_party_and_seat_parted_by_a_comma() -> None:
+    member = parse_member("Yvette Cooper (Labour, Normanton, Pontefract and Castleford)")
+    assert (member.party, member.seat, member.house) == (
+        "Labour",
+        "Normanton, Pontefract and Castleford",
+        COMMONS,
+    )
+    peer = parse_member("Lord Hanson of Flint (Labour (Co-op), Life peer)")
+    assert (peer.party, peer.seat, peer.house) == ("Labour (Co-op)", "Life peer", LORDS)
+    # A dash still splits first: the comma then belongs to the seat.
+    assert parse_member("A B (Labour - Normanton, Pontefract)").party == "Labour"
+
+
 def test_peer_is_a_member_of_the_lords() -> None:
     assert parse_member("Baroness Doocey (Liberal Democrat - Life peer)").house == LORDS
     assert parse_member("Lord Laming (Crossbench)").house == LORDS
