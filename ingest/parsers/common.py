@@ -580,7 +580,12 @@ _FURNITURE_RE = re.compile(
     r"|showing (?:results )?[\d,]+(?: ?[-\u2013] ?[\d,]+)? of [\d,]+(?: results)?"
     r"|[\d,]+ results?(?: found)?"
     r"|(?:\u00a9|copyright\b).*"
-    r"|(?:this site|this website|we) uses? cookies\b.*)$",
+    r"|(?:this site|this website|we) (?:uses?|is using|are using) cookies\b.*"
+    # Page links under a list: "\u00ab", "Next \u203a" on lines of their own (guillemets,
+    # angle quotes, arrows).
+    r"|[\u00ab\u00bb\u2039\u203a\u2190\u2192]+"
+    r"|[\u00ab\u2039\u2190]? ?(?:next|previous|prev|older|newer)(?: page)?"
+    r" ?[\u00bb\u203a\u2192]?)$",
     re.IGNORECASE,
 )
 _PORTRAIT_RE = re.compile(r"^(?P<name>.{2,100}?) Portrait$")

@@ -55,8 +55,8 @@ _SECTIONING = frozenset({"article", "main", "section"})
 _FURNITURE_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 )
-# Matched against each hyphen/underscore-separated part of a class or id, so that
-# "cookie-banner" goes but "shared-content" stays.
+# Matched against each hyphen/underscore/camelCase-separated part of a class or id, so that
+# "cookie-banner" and "cookieConsent" go but "shared-content" stays.
 _FURNITURE_NAME_PARTS = frozenset(
     {
         "cookie",
@@ -74,6 +74,8 @@ _FURNITURE_NAME_PARTS = frozenset(
         "advert",
         "advertisement",
         "newsletter",
+        "pagination",
+        "pager",
     }
 )
 # Whole class names for text kept for screen readers only: not visible on the page.
@@ -91,7 +93,7 @@ _HIDDEN_CLASSES = frozenset(
 )
 # "d-none d-md-block" (Bootstrap), "hidden md:block" (Tailwind): hidden on a phone only.
 _SHOWN_AT_WIDTH_RE = re.compile(r"d-(?:sm|md|lg|xl|xxl)-(?!none)|(?:sm|md|lg|xl|2xl):(?!hidden)")
-_NAME_PART_RE = re.compile(r"[-_\s]+")
+_NAME_PART_RE = re.compile(r"[-_\s]+|(?<=[a-z0-9])(?=[A-Z])")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BLOCKS = frozenset(
     {
@@ -257,7 +259,9 @@ def _is_furniture(tag: Tag) -> bool:
         _SHOWN_AT_WIDTH_RE.match(name) for name in classes
     ):
         return True
-    names = [*classes, (attrs.get("id") or "").lower()]
+    names = [*(attrs.get("class") or "").split(), attrs.get("id") or ""]
     return any(
-        part in _FURNITURE_NAME_PARTS for name in names for part in _NAME_PART_RE.split(name)
+        part.lower() in _FURNITURE_NAME_PARTS
+        for name in names
+        for part in _NAME_PART_RE.split(name)
     )

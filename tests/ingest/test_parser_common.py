@@ -205,6 +205,9 @@ def test_furniture_lines_are_recognised_whole() -> None:
     assert is_furniture("Reticulating Splines")
     assert is_furniture("Showing 1 - 10 of 214 results")
     assert is_furniture("We use cookies to make this site work.")
+    assert is_furniture("This website is using cookies. More info. That's Fine")
+    assert is_furniture("\u00ab") and is_furniture("Next \u203a") and is_furniture("Previous page")
+    assert not is_furniture("Next steps")
     assert not is_furniture("The Government will share this information with the police.")
 
 

@@ -65,6 +65,17 @@ def test_cookie_banners_share_links_and_spinners_are_dropped_by_class_or_id() ->
     assert html_to_text(markup) == "Kept"
 
 
+def test_camel_case_ids_and_page_links_are_furniture_too() -> None:
+    markup = (
+        '<div id="cookieConsent"><div id="closeCookieConsent">x</div>'
+        "This website is using cookies. <a>More info</a>.</div>"
+        '<p class="sharedContent">Kept</p>'
+        '<ul class="pagination"><li>\u00ab</li><li>1</li><li>2</li><li>\u00bb</li></ul>'
+    )
+
+    assert html_to_text(markup) == "Kept"
+
+
 def test_hidden_and_screen_reader_only_elements_are_dropped() -> None:
     markup = (
         '<p hidden>a</p><p aria-hidden="true">b</p><p style="display: none">c</p>'

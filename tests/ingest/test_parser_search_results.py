@@ -106,6 +106,14 @@ def test_pagination_after_the_last_result_is_not_answer_text() -> None:
     assert last.raw_text == LORDS_RESULT.rstrip("\n")
 
 
+def test_page_numbers_after_the_last_result_are_not_answer_text() -> None:
+    page = "\n".join([COMMONS_RESULT, LORDS_RESULT, "\u00ab", "1", "2", "3", "22", "\u00bb"])
+
+    last = search_results.parse(page).questions[-1]
+
+    assert last.answer_text == "We are investing £100 million in prison security."
+
+
 def test_raw_text_is_the_exact_block_of_the_result() -> None:
     first = search_results.parse(PAGE).questions[0]
 
