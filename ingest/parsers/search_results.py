@@ -34,6 +34,15 @@ LAYOUT = "search-results"
 
 # Results of other kinds (written statements) share the page; they have no question and drop out.
 _MARKER_RE = re.compile(r"^written (?:questions?|answers?|statements?)$", re.IGNORECASE)
+# A site-wide search mixes in results of kinds that are not written at all: each ends the
+# result above it, and is dropped whole (a debate's snippet may quote "To ask …").
+_OTHER_MARKER_RE = re.compile(
+    r"^(?:parliamentary debates?|department(?:al)? publications?(?: [-\u2013] .{1,60})?"
+    r"|select committee (?:documents?|publications?|evidence|reports?)|bill documents?"
+    r"|early day motions?|petitions?|division votes?|deposited papers?|tweets?"
+    r"|statutory instruments?|ministerial corrections?|oral questions?|calendar)$",
+    re.IGNORECASE,
+)
 _HEADING_MAX_LENGTH = 150
 
 
@@ -64,8 +73,13 @@ def parse(text: str) -> ParsedDocument:
         inside = [header for header in headers if start < header < end]
         if len(inside) > 1:
             starts = sorted({*starts, *inside})
+    if markers:
+        others = [index for index, line in enumerate(lines) if _OTHER_MARKER_RE.match(line.text)]
+        starts = sorted({*starts, *others})
     questions = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        if _OTHER_MARKER_RE.match(lines[start].text):
+            continue
         question = _read_result(trim_furniture(lines[start:end]), text)
         if question is not None:
             questions.append(question)

@@ -106,6 +106,33 @@ def test_pagination_after_the_last_result_is_not_answer_text() -> None:
     assert last.raw_text == LORDS_RESULT.rstrip("\n")
 
 
+def test_results_of_other_kinds_end_the_result_above_and_drop_out() -> None:
+    debate = "\n".join(
+        [
+            "Parliamentary Debate",
+            "Prisons Bill",
+            "Monday 8th November 2021",
+            "Lord Bird (CB)",
+            "My Lords, to ask His Majesty's Government what they are doing about prisons.",
+        ]
+    )
+    publication = "\n".join(
+        [
+            "Department Publication - Statistics",
+            "Hospital car parking statistics",
+            "Thursday 18th March 2021",
+            "Department of Health and Social Care",
+            "Found: statistics on car parking.",
+        ]
+    )
+    page = "\n".join([COMMONS_RESULT, debate, publication, LORDS_RESULT])
+
+    questions = search_results.parse(page).questions
+
+    assert [q.heading for q in questions] == ["Hospitals: Parking", "Prisons: Drugs"]
+    assert questions[0].answer_text.endswith("NHS trusts publish their accounts each year.")
+
+
 def test_page_numbers_after_the_last_result_are_not_answer_text() -> None:
     page = "\n".join([COMMONS_RESULT, LORDS_RESULT, "\u00ab", "1", "2", "3", "22", "\u00bb"])
 
