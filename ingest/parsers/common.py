@@ -335,13 +335,16 @@ def _to_date(text: str) -> dt.date | None:
 ASKED_BY_RE = re.compile(r"^asked by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 ANSWERED_BY_RE = re.compile(r"^answered by\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 # Only a short line or one ending in a colon is a label: an answer may start "Question to …".
+# The body is a department's name, capitalised ("Questions for the review panel:" is not).
 QUESTION_TO_RE = re.compile(
-    r"^questions? (?:to|for) (?P<body>[^.]{1,120}?)\s*:$"
-    r"|^questions? (?:to|for) (?P<short>[^.:]{1,100})$",
+    r"^questions? (?:to|for) (?P<body>(?:the )?(?-i:[A-Z])[^.]{0,120}?)\s*:$"
+    r"|^questions? (?:to|for) (?P<short>(?:the )?(?-i:[A-Z])[^.:]{0,100})$",
     re.IGNORECASE,
 )
-# Case-sensitive: the formula every written question starts with.
-TO_ASK_RE = re.compile(r"^To ask\b")
+# Case-sensitive: the formula every written question starts with, addressed to someone ("To
+# ask the Secretary of State", "To ask His Majesty's Government", "To ask Mr. Chancellor");
+# "To ask for a review, write to …" in an answer is not one.
+TO_ASK_RE = re.compile(r"^To ask (?i:the|his|her|their|hm|mr|mrs|ms|madam|mister)\b")
 
 
 class Label(StrEnum):
@@ -381,11 +384,18 @@ def _names_a_member(rest: str, max_words: int | None) -> bool:
     if not rest:
         return True
     words = rest.split()
+    if max_words is not None and _CLAUSE_RE.search(rest.split("(", 1)[0]):
+        # An asker's name stops at its bracket: "the Committee, we reviewed it." goes on.
+        return False
     return not (
         (words[0].islower() and words[0] != "the")
         or (rest.endswith(".") and len(words) >= _SENTENCE_MIN_WORDS)
         or (max_words is not None and len(words) > max_words)
     )
+
+
+# A clause after a comma, or the end of a sentence.
+_CLAUSE_RE = re.compile(r",\s+[a-z]|[.?!;]\s*$")
 
 
 def department_of(text: str) -> str:

@@ -165,6 +165,13 @@ def test_date_line_must_be_only_a_date() -> None:
         ("Answered by", Label.ANSWERED_BY),
         ("Question to the Minister was answered, as the Department said. It was.", None),
         ("The Government is committed to tackling modern slavery.", None),
+        # Answer lines that start like labels but do not name a department, a member or an
+        # addressee.
+        ("Questions for the review panel:", None),
+        ("To ask for a review of a decision, write to the Planning Inspectorate.", None),
+        ("To ask Mr. Chancellor of the Exchequer what revenue was raised.", Label.TO_ASK),
+        ("Asked by the Committee, we reviewed it.", None),
+        ("Asked by the Lord Bishop of St Albans", Label.ASKED_BY),
     ],
 )
 def test_record_labels_are_recognised(line: str, label: Label | None) -> None:
