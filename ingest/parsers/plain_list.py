@@ -98,18 +98,23 @@ def record_starts(lines: Sequence[Line]) -> list[int]:
     starts: list[int] = []
     seen: set[Label] = set()
     opener = Label.TO_ASK
-    for index, line in enumerate(lines):
-        label = label_of(line.text)
-        if label is None:
-            continue
+    labelled = [
+        (index, label) for index, line in enumerate(lines) if (label := label_of(line.text))
+    ]
+    for position, (index, label) in enumerate(labelled):
         if label == Label.ANSWERED_BY:
             # An answer closes a record but never opens one.
             seen.add(label)
             continue
         answered = Label.ANSWERED_BY in seen
-        if answered and _OPENING_ORDER[label] > _OPENING_ORDER[opener]:
+        if (
+            answered
+            and _OPENING_ORDER[label] > _OPENING_ORDER[opener]
+            and not _opens_a_record(label, labelled[position + 1 : position + 2])
+        ):
             # An answer may quote the formula ("To ask … , the Minister said"): where records
-            # open with "Asked by", only another "Asked by" opens the next one.
+            # open with "Asked by", only another "Asked by" opens the next one, or a record
+            # that lacks it but goes on as one.
             continue
         if not starts or answered or Label.TO_ASK in seen or label in seen:
             starts.append(index)
@@ -121,6 +126,14 @@ def record_starts(lines: Sequence[Line]) -> list[int]:
 
 # The order of the labels that can open a record.
 _OPENING_ORDER = {Label.ASKED_BY: 0, Label.QUESTION_TO: 1, Label.TO_ASK: 2}
+# The label that comes next in a record opened by each of these (and not in an answer that
+# quotes one of them): "Question to …:" then "To ask …", "To ask …" then "Answered by".
+_NEXT_IN_RECORD = {Label.QUESTION_TO: Label.TO_ASK, Label.TO_ASK: Label.ANSWERED_BY}
+
+
+def _opens_a_record(label: Label, following: Sequence[tuple[int, Label]]) -> bool:
+    """Whether a record without an "Asked by" line opens at ``label``, after an answer."""
+    return bool(following) and following[0][1] == _NEXT_IN_RECORD.get(label)
 
 
 def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:

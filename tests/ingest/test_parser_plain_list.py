@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from ingest.parsers import plain_list
 from ingest.parsers.base import (
     ANSWERED,
@@ -285,3 +287,21 @@ def test_records_that_open_with_the_formula_still_split_after_an_answer() -> Non
         "Schools are funded.",
         "Colleges are funded.",
     ]
+
+
+@pytest.mark.parametrize("opening", ["Question to the Department for Transport:\n", ""])
+def test_a_record_without_an_asker_after_one_with_is_a_record_of_its_own(opening: str) -> None:
+    text = (
+        f"{LORDS_RECORD}\n{opening}"
+        "To ask His Majesty's Government what plans they have to reopen the Skipton railway.\n"
+        "Answered by Lord Hendy of Richmond Hill - Minister of State (Department for Transport)\n"
+        "The Department is considering the business case.\n"
+    )
+
+    first, second = plain_list.parse(text).questions
+
+    assert first.answer_text == parse_one(LORDS_RECORD).answer_text
+    assert second.asker is None
+    assert second.question_text.endswith("reopen the Skipton railway.")
+    assert second.answerer.name == "Lord Hendy of Richmond Hill"
+    assert second.answer_text == "The Department is considering the business case."
