@@ -266,13 +266,15 @@ _WEEKDAY = (
     r"|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\.?,?"
 )
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
+# With or without a time; an offset may follow the date alone (the QnA feed's "2013-01-22Z").
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:.]+)?(?:Z|[+-]\d{2}:?\d{2})?"
 _DATE_RE = re.compile(
     rf"\b(?:{_WEEKDAY}\s+)?(?:the\s+)?(?P<date>"
     rf"\d{{1,2}}{_ORDINAL}(?:\s+of)?\s+{_MONTH},?\s+\d{{4}}"
     rf"|{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}"
     rf"|{_ISO_DATE}"
-    r"|\d{1,2}/\d{1,2}/\d{4})\b",
+    # Day first, as in Britain: 24/02/2021, 24.02.2021, 24-02-2021, 24/02/21.
+    r"|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)\d{4}|\d{1,2}/\d{1,2}/\d{2})\b",
     re.IGNORECASE,
 )
 _ISO_DATE_RE = re.compile(_ISO_DATE)

@@ -58,15 +58,21 @@ _SNIFF_ROOT = re.compile(
 _HOUSES = {"house of commons": COMMONS, "commons": COMMONS, "house of lords": LORDS, "lords": LORDS}
 _HOUSE_IDS = {"1": COMMONS, "2": LORDS}
 
-# QuestionStatus values. "PendingAnswerReview" (an answer awaiting review, by its name)
-# has not been published, so the public record is still unanswered.
+# QuestionStatus values. An answer still in the answering system ("PendingAnswerReview",
+# "Incomplete", "ReturnedAnswer": awaiting review, not finished, sent back) has not been
+# published, so the public record is still unanswered; a correction awaiting review leaves
+# the published answer standing.
 _STATUSES = {
     "tabled": UNANSWERED,
     "pendinganswerreview": UNANSWERED,
+    "incomplete": UNANSWERED,
+    "returnedanswer": UNANSWERED,
     "answered": ANSWERED,
+    "pendingcorrectionreview": ANSWERED,
     "holding": HOLDING,
     "corrected": CORRECTED,
     "withdrawn": WITHDRAWN,
+    "withdrawnwithoutnotice": WITHDRAWN,
 }
 
 

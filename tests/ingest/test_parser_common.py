@@ -146,6 +146,17 @@ def test_years_no_written_answer_was_given_in_are_not_dates(text: str, date) -> 
     assert parse_date(text) == date
 
 
+@pytest.mark.parametrize(
+    "text", ["24.02.2021", "24-02-2021", "24/02/21", "24/02/2021", "(asked on 24.02.2021)"]
+)
+def test_numeric_dates_are_day_first_with_any_separator(text: str) -> None:
+    assert parse_date(text) == dt.date(2021, 2, 24)
+
+
+def test_numbered_paragraphs_are_not_dates() -> None:
+    assert parse_date("see paragraph 3.2.10 and the 2019/20 figures") is None
+
+
 def test_date_line_must_be_only_a_date() -> None:
     assert date_line("Friday 21st December 2018") == dt.date(2018, 12, 21)
     assert date_line("Answered on Friday 21st December 2018 by the Minister") is None

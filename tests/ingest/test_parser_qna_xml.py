@@ -212,11 +212,20 @@ def test_statuses():
     statuses = {
         "Tabled": UNANSWERED,
         "PendingAnswerReview": UNANSWERED,
+        "Incomplete": UNANSWERED,
+        "ReturnedAnswer": UNANSWERED,
         "Answered": ANSWERED,
+        "PendingCorrectionReview": ANSWERED,
         "Withdrawn": WITHDRAWN,
+        "WithdrawnWithoutNotice": WITHDRAWN,
     }
     document = qna_xml.parse(feed(*(question(str(i), status=s) for i, s in enumerate(statuses))))
     assert [q.status for q in document.questions] == list(statuses.values())
+
+
+def test_dates_with_a_zone_after_the_day_are_read():
+    xml = question().replace("2013-11-01</TabledDate>", "2013-01-22Z</TabledDate>")
+    assert qna_xml.parse(feed(xml)).questions[0].date_tabled == dt.date(2013, 1, 22)
 
 
 def test_unknown_status_is_unanswered_with_a_warning():
