@@ -475,6 +475,13 @@ _FACT_RES = tuple(
     )
 )
 _QUESTION_NUMBER_RE = re.compile(r"HL\s?\d+|\d+")
+# A UIN or grouped questions' line: numbers joined by separators, then at most a short note
+# ("UIN HL13568 - View source") or the tabling date ("UIN 9876, tabled on 3 March 2024").
+_NUMBERS_LINE_RE = re.compile(
+    r"(?:HL\s?\d+|\d+)(?:\s*(?:[,;|/&+]|\band\b)?\s*(?:HL\s?\d+|\d+))*"
+    r"(?:[\s.,;)\]]*(?:[-\u2013\u2014|]\s*.{0,40})?|,?\s+(?:tabled|asked|answered)\b.{0,40})",
+    re.IGNORECASE,
+)
 # A question number on a line of its own, as Hansard prints it below the question: "HL14421",
 # "[HL14421]", "[292659]" (a bare number only in brackets: unbracketed, it is any figure).
 _BARE_UIN_RE = re.compile(r"^\[?(?P<lords>HL\s?\d+)\]?$|^\[(?P<commons>\d+)\]$", re.IGNORECASE)
@@ -493,7 +500,9 @@ def read_fact(text: str) -> Fact | None:
         rest = match.group("rest")
         if kind in (FactKind.UIN, FactKind.GROUPED):
             numbers = [n.replace(" ", "") for n in _QUESTION_NUMBER_RE.findall(rest)]
-            if numbers:
+            # The numbers and nothing else of substance: "Question number 5 in the survey
+            # asked …" opens an answer's paragraph.
+            if numbers and _NUMBERS_LINE_RE.fullmatch(rest.lstrip(" .:#")):
                 return Fact(
                     kind, value=" ".join(numbers) if kind == FactKind.GROUPED else numbers[0]
                 )

@@ -213,6 +213,11 @@ def test_record_labels_are_recognised(line: str, label: Label | None) -> None:
         ("UIN HL13568", Fact(FactKind.UIN, value="HL13568")),
         ("Grouped Questions: 16197, 16198", Fact(FactKind.GROUPED, value="16197 16198")),
         ("Answered on the understanding that this is long", None),
+        ("UIN 9876, tabled on 3 March 2024", Fact(FactKind.UIN, value="9876")),
+        ("Question No. 44.", Fact(FactKind.UIN, value="44")),
+        # An answer's paragraph that starts with the words of a fact.
+        ("Question number 5 in the National Travel Survey asked about buses.", None),
+        ("UIN 12345 and UIN 12346 were answered together in January.", None),
     ],
 )
 def test_fact_lines_state_dates_and_identifiers(line: str, fact: Fact | None) -> None:
