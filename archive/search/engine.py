@@ -1014,7 +1014,7 @@ def _walked_matches(
         columns = ", ".join(f"walk.{column}" for column in (*WINDOW_COLUMNS, *address))
         template = SORTED_WALK_MATCHES_SQL
     else:
-        texts = query.TEXT_COLUMNS.values() if compiled.reads_text else ()
+        texts = query.LITERAL_COLUMNS if compiled.reads_text else ()
         walk = pool.values(*WINDOW_COLUMNS, "search_vector", *texts, **address)[:RECENT_SCAN]
         columns = ", ".join((*WINDOW_COLUMNS, *address))
         template = WALKED_MATCHES_SQL

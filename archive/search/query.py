@@ -53,6 +53,10 @@ SEARCH_CONFIG = "archive_english"
 WEIGHTS = {"heading": "A", "question": "B", "answer": "C"}
 # The columns each field's text comes from, for phrases checked against the text itself.
 TEXT_COLUMNS = {"heading": "heading", "question": "question_text", "answer": "answer_text"}
+# The names the search vector holds besides (its D part): a phrase in no field may be in one.
+NAME_COLUMNS = ("asker_name", "answerer_name", "department_name")
+# Every column a phrase checked against the text may read.
+LITERAL_COLUMNS = (*TEXT_COLUMNS.values(), *NAME_COLUMNS)
 
 # The stop words of SEARCH_CONFIG (PostgreSQL's english list, tsearch_data/english.stop):
 # the vector keeps no lexeme for them, so a phrase holding one is also checked against the
@@ -391,7 +395,7 @@ def _literal_phrase(table: str, node: Phrase) -> _Sql:
     """The phrase's words in this order, in the field's text (any field's when none is
     named), letter case and accents aside, anything but letters and digits between them."""
     pattern = r"\m" + r"\W+".join(_regex_literal(_folded(word)) for word in node.words) + r"\M"
-    columns = [TEXT_COLUMNS[node.field]] if node.field in TEXT_COLUMNS else [*TEXT_COLUMNS.values()]
+    columns = [TEXT_COLUMNS[node.field]] if node.field in TEXT_COLUMNS else LITERAL_COLUMNS
     tests = [f"unaccent({table}.{column}) ~* %s" for column in columns]
     return _Sql("(" + " OR ".join(tests) + ")", (pattern,) * len(tests))
 

@@ -338,6 +338,14 @@ def test_a_walk_reads_the_text_a_phrase_of_stop_words_is_checked_against(dated, 
     assert ids(results) == [kept.pk]
 
 
+def test_a_walk_reads_the_names_a_phrase_of_stop_words_is_checked_against(dated, common):
+    hanson = MemberFactory(name="Lord Hanson of Flint")
+    kept = QuestionFactory(answerer=hanson, date_answered=dt.date(2022, 1, 1))
+    results = engine.search(SearchParams(q='"Hanson of Flint"', sort=Sort.NEWEST))
+    assert results.strategy == engine.Strategy.RECENT
+    assert ids(results) == [kept.pk]
+
+
 def test_common_words_are_summarised_over_the_newest_matches(dated, common):
     _, middle, new, _ = dated
     QuestionFactory(heading="Rivers", date_answered=dt.date(2030, 1, 1))

@@ -459,14 +459,15 @@ def test_a_phrase_with_stop_words_is_also_matched_in_the_text():
     assert compiled.where_sql == (
         f"({VECTOR}) OR ({VECTOR} AND (unaccent(archive_question.heading) ~* %s"
         " OR unaccent(archive_question.question_text) ~* %s"
-        " OR unaccent(archive_question.answer_text) ~* %s))"
+        " OR unaccent(archive_question.answer_text) ~* %s"
+        " OR unaccent(archive_question.asker_name) ~* %s"
+        " OR unaccent(archive_question.answerer_name) ~* %s"
+        " OR unaccent(archive_question.department_name) ~* %s))"
     )
     assert compiled.params == (
         "('no-one':C <-> 'else':C)",
         "'Not' <-> 'held' <-> 'centrally'",
-        pattern,
-        pattern,
-        pattern,
+        *(pattern,) * 6,
     )
     assert compiled.reads_text
     assert not build('"no-one else"').reads_text
@@ -728,7 +729,8 @@ def test_tsquery_checker_rejects_text_outside_lexemes():
 _SQL_FRAGMENTS = re.compile(
     r"archive_question\.search_vector @@ (?:to_tsquery\('archive_english', %s\)"
     r"|\((?:[()\s]|to_tsquery\('archive_english', %s\)|%s::tsquery|&&|\|\||!!)+)"
-    r"|unaccent\(archive_question\.(?:heading|question_text|answer_text)\) ~\* %s"
+    r"|unaccent\(archive_question\.(?:heading|question_text|answer_text|asker_name"
+    r"|answerer_name|department_name)\) ~\* %s"
     r"|archive_question\.(asker|answerer)_id = ANY\(ARRAY\(SELECT id FROM archive_member "
     r"WHERE to_tsvector\('simple', unaccent\(name\)\) "
     r"@@ to_tsquery\('simple', unaccent\(%s\)\)\)\)"

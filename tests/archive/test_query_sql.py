@@ -182,6 +182,14 @@ def test_a_phrase_with_stop_words_needs_those_words_too(archive):
     assert found(archive, '-"not held centrally"') == EVERY_QUESTION - {2} | {8, 9}
 
 
+def test_a_phrase_with_stop_words_is_found_in_the_names_too(archive):
+    assert found(archive, '"Department of Health and Social Care"') == {3}
+    assert found(archive, '"Environment, Food and Rural Affairs"') == {5}
+    assert found(archive, '"House of Commons Commission"') == {4}
+    # A field named keeps the phrase to that field's text.
+    assert found(archive, 'answer:"Department of Health and Social Care"') == set()
+
+
 def test_or_finds_either_word(archive):
     assert found(archive, "rivers OR lakes") == {5, 6}
 
