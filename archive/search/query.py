@@ -132,10 +132,7 @@ class CompiledQuery:
     @property
     def reads_text(self) -> bool:
         """Whether ``where_sql`` reads the text columns, not only the search vector."""
-        return any(
-            isinstance(leaf, Phrase) and leaf.field not in NAME_FIELDS and _holds_stop_words(leaf)
-            for leaf in _leaves(self.tree)
-        )
+        return any(_checks_text(leaf) for leaf in _leaves(self.tree))
 
     @property
     def narrowed_to_fields(self) -> bool:
@@ -362,11 +359,12 @@ def _leaf_tsquery(node: Term | Phrase, label: str) -> str:
 
 
 # A prefix is matched against stemmed lexemes: "immigration" is stored as "immigr", shorter
-# than the prefix "immigra" a reader types, and stemming the prefix itself changes it
-# ("police" becomes "polic", which starts "policy"'s "polici"). So a prefix matches the
-# lexemes that start with it as typed, its own stem, and the stems a word starting with it
-# can have: the prefix cut by up to STEM_CUT letters, never below MIN_STEM.
-STEM_CUT = 2
+# than the prefix "immigrati" a reader types, and stemming the prefix itself changes it
+# ("policy" becomes "polici"). So the vector finds the questions holding a lexeme that
+# starts with the prefix as typed, its own stem, or a stem a word starting with it can have
+# (the prefix cut to any length down to MIN_STEM); those stems are shared with words that
+# do not start with it ("hedg" is "hedging"'s stem as well as "hedges"'s), so the text
+# itself then says whether a word starts with the prefix.
 MIN_STEM = 4
 
 
@@ -380,9 +378,8 @@ def _folded(word: str) -> str:
 def _prefix_forms(text: str, label: str) -> str:
     """The lexemes a word starting with ``text`` may be stored as, as raw tsquery text."""
     word = _folded(text)
-    shortest = max(len(word) - STEM_CUT, MIN_STEM)
     cuts = [
-        _lexeme(word[:length], label=label) for length in range(len(word) - 1, shortest - 1, -1)
+        _lexeme(word[:length], label=label) for length in range(len(word) - 1, MIN_STEM - 1, -1)
     ]
     return " | ".join([_lexeme(word, prefix=True, label=label), *cuts])
 
@@ -391,13 +388,27 @@ def _holds_stop_words(node: Phrase) -> bool:
     return len(node.words) > 1 and any(_folded(word) in STOP_WORDS for word in node.words)
 
 
-def _literal_phrase(table: str, node: Phrase) -> _Sql:
-    """The phrase's words in this order, in the field's text (any field's when none is
-    named), letter case and accents aside, anything but letters and digits between them."""
-    pattern = r"\m" + r"\W+".join(_regex_literal(_folded(word)) for word in node.words) + r"\M"
+def _literal(table: str, node: Term | Phrase) -> _Sql:
+    """The phrase's words in this order, or a word starting with the prefix, in the field's
+    text (any field's or name's when none is named), letter case and accents aside, anything
+    but letters and digits between the words."""
+    if isinstance(node, Term):
+        pattern = r"\m" + _regex_literal(_folded(node.text))
+    else:
+        pattern = r"\m" + r"\W+".join(_regex_literal(_folded(w)) for w in node.words) + r"\M"
     columns = [TEXT_COLUMNS[node.field]] if node.field in TEXT_COLUMNS else LITERAL_COLUMNS
     tests = [f"unaccent({table}.{column}) ~* %s" for column in columns]
     return _Sql("(" + " OR ".join(tests) + ")", (pattern,) * len(tests))
+
+
+def _checks_text(node: Term | Phrase) -> bool:
+    """Whether the vector's match is checked against the text: prefixes, and phrases with
+    stop words (the vector has no lexeme for them)."""
+    if node.field in NAME_FIELDS:
+        return False
+    if isinstance(node, Term):
+        return node.prefix
+    return _holds_stop_words(node)
 
 
 def _regex_literal(word: str) -> str:
@@ -492,12 +503,13 @@ def _compile(node: Node, table: str) -> _TsQuery | _TsExpr | _Sql:
             return _Sql(sql, (_leaf_tsquery(node, ""),))
         label = WEIGHTS.get(node.field or "", "")
         if isinstance(node, Term) and node.prefix:
-            return _prefix_expr(node, label)
-        if isinstance(node, Phrase) and _holds_stop_words(node):
-            match = _vector_match(table, _TsQuery(_leaf_tsquery(node, label), leaf=False))
-            literal = _literal_phrase(table, node)
-            return _Sql(f"{match.sql} AND {literal.sql}", match.params + literal.params)
-        return _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
+            vector: _TsQuery | _TsExpr = _prefix_expr(node, label)
+        else:
+            vector = _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
+        if not _checks_text(node):
+            return vector
+        match, literal = _vector_match(table, vector), _literal(table, node)
+        return _Sql(f"{match.sql} AND {literal.sql}", match.params + literal.params)
     if isinstance(node, Not):
         inner = _compile(node.child, table)
         if isinstance(inner, _TsQuery):

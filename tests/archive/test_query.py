@@ -484,30 +484,53 @@ def test_exclusion_compiles_to_tsquery_not():
 
 
 PREFIX = "archive_question.search_vector @@ (%s::tsquery || to_tsquery('archive_english', %s))"
+# Where a word is looked for in the text itself: every text and name column.
+IN_THE_TEXT = (
+    "("
+    + " OR ".join(
+        f"unaccent(archive_question.{column}) ~* %s"
+        for column in (
+            "heading",
+            "question_text",
+            "answer_text",
+            "asker_name",
+            "answerer_name",
+            "department_name",
+        )
+    )
+    + ")"
+)
 
 
 def test_prefix_matches_the_lexemes_words_starting_with_it_are_stored_as():
     # Stored stemmed: "immigration" is "immigr", shorter than the prefix typed; the
     # prefix's own stem ("police" -> "polic") would start "policy"'s "polici" too.
-    compiled = build("immigra*")
-    assert compiled.where_sql == PREFIX
-    assert compiled.params == ("'immigra':* | 'immigr' | 'immig'", "'immigra'")
-    assert build("Café*").params == ("'cafe':*", "'Café'")
+    # Those stems are other words' too ("immigr" is "immigrant"'s), so the text is checked.
+    compiled = build("immigrati*")
+    assert compiled.where_sql == f"{PREFIX} AND {IN_THE_TEXT}"
+    assert compiled.params == (
+        "'immigrati':* | 'immigrat' | 'immigra' | 'immigr' | 'immig' | 'immi'",
+        "'immigrati'",
+        *("\\mimmigrati",) * 6,
+    )
+    assert compiled.reads_text
+    assert build("Café*").params == ("'cafe':*", "'Café'", *("\\mcafe",) * 6)
 
 
-def test_a_prefix_in_a_tree_joins_it_as_one_tsquery_expression():
+def test_a_prefix_in_a_tree_is_checked_in_the_text_where_it_stands():
     compiled = build("police* crime -asylum*")
     assert compiled.where_sql == (
-        "archive_question.search_vector @@ (to_tsquery('archive_english', %s) && "
-        "(%s::tsquery || to_tsquery('archive_english', %s)) && "
-        "(!! (%s::tsquery || to_tsquery('archive_english', %s))))"
+        f"({VECTOR}) AND ({PREFIX} AND {IN_THE_TEXT}) AND (({PREFIX} AND {IN_THE_TEXT})"
+        " IS NOT TRUE)"
     )
     assert compiled.params == (
         "'crime'",
         "'police':* | 'polic' | 'poli'",
         "'police'",
+        *("\\mpolice",) * 6,
         "'asylum':* | 'asylu' | 'asyl'",
         "'asylum'",
+        *("\\masylum",) * 6,
     )
 
 
@@ -515,8 +538,10 @@ def test_a_prefix_in_a_tree_joins_it_as_one_tsquery_expression():
 def test_text_fields_compile_to_weight_labels(field, label):
     assert tsquery(f"{field}:police") == f"'police':{label}"
     assert build(f"{field}:traffick*").params == (
-        f"'traffick':*{label} | 'traffic':{label} | 'traffi':{label}",
+        f"'traffick':*{label} | 'traffic':{label} | 'traffi':{label} | 'traff':{label}"
+        f" | 'traf':{label}",
         f"'traffick':{label}",
+        "\\mtraffick",  # in that field's text only
     )
     assert tsquery(f'{field}:"held centrally"') == f"'held':{label} <-> 'centrally':{label}"
 
@@ -625,7 +650,8 @@ def test_sql_typed_by_the_reader_never_reaches_the_sql():
 def test_rank_query_ors_the_positive_words_without_weight_labels():
     compiled = build('heading:police "modern slavery" -crime traffick*')
     assert compiled.rank_tsquery == (
-        "'police' | ('modern' <-> 'slavery') | ('traffick':* | 'traffic' | 'traffi' | 'traffick')"
+        "'police' | ('modern' <-> 'slavery')"
+        " | ('traffick':* | 'traffic' | 'traffi' | 'traff' | 'traf' | 'traffick')"
     )
 
 
@@ -755,8 +781,8 @@ def assert_well_formed(compiled: CompiledQuery) -> None:
         r"[()\s]*((AND|OR|IS NOT TRUE|X)[()\s]*)*", _SQL_FRAGMENTS.sub("X", compiled.where_sql)
     )
     for param in compiled.params:
-        if param.startswith("\\m"):  # a phrase's words, matched in the text
-            assert param.endswith("\\M")
+        if param.startswith("\\m"):  # a phrase's words or a prefix, matched in the text
+            assert "\x00" not in param
         else:
             assert_valid_tsquery(param)
     if compiled.rank_tsquery:
@@ -849,7 +875,7 @@ def test_tree_without_name_fields_compiles_to_one_match(text):
     if compiled is not None and not any(
         leaf.field in NAME_FIELDS for leaf in leaves(compiled.tree)
     ):
-        if compiled.reads_text:  # phrases of stop words are matched in the text as well
+        if compiled.reads_text:  # prefixes and phrases of stop words: in the text as well
             assert "archive_member" not in compiled.where_sql
             assert "archive_department" not in compiled.where_sql
         else:
