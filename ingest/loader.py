@@ -477,6 +477,9 @@ class Merger:
         self._index = QuestionIndex([])
         self._new: list[Question] = []
         self._changed: dict[int, tuple[Question, set[str]]] = {}
+        # The questions this document's records have become (by object: new ones have no
+        # id yet).
+        self._this_document: set[int] = set()
 
     @classmethod
     def for_document(cls, source_label: str, records: list[ParsedQuestion]) -> Merger:
@@ -557,10 +560,29 @@ class Merger:
             found = [q for q in same_uin if _same_day(q, parsed)]
             if found:
                 return found[0]
-        for candidate in self._index.by_fingerprint(print_):
-            if self._compatible(candidate, parsed, asker):
-                return candidate
-        return None
+        candidates = [
+            candidate
+            for candidate in self._index.by_fingerprint(print_)
+            if self._compatible(candidate, parsed, asker)
+            and not (
+                id(candidate) in self._this_document and self._answered_apart(candidate, parsed)
+            )
+        ]
+        # Members table the same words (campaigns): the copy with this answer is this one.
+        same_answer = [c for c in candidates if self._answered_alike(c, parsed)]
+        return next(iter(same_answer or candidates), None)
+
+    @staticmethod
+    def _answered_alike(candidate: Question, parsed: ParsedQuestion) -> bool:
+        return bool(parsed.answer_text) and _same_value(parsed.answer_text, candidate.answer_text)
+
+    @staticmethod
+    def _answered_apart(candidate: Question, parsed: ParsedQuestion) -> bool:
+        """Both answered, differently: within one document, the same words asked again (a
+        member re-tables a question), not the same question printed twice."""
+        return bool(parsed.answer_text and candidate.answer_text) and not _same_value(
+            parsed.answer_text, candidate.answer_text
+        )
 
     # -- merging ----------------------------------------------------------------------
 
@@ -575,7 +597,9 @@ class Merger:
             question = self._create(parsed, print_, asker, answerer, department)
             self._new.append(question)
             self._index.add(question, new=True)
+            self._this_document.add(id(question))
             return question, "created"
+        self._this_document.add(id(existing))
         changed = self._update(existing, parsed, asker, answerer, department)
         if not changed:
             return existing, "unchanged"

@@ -95,6 +95,38 @@ def test_same_words_from_different_askers_are_different_questions():
     assert Question.objects.count() == 2
 
 
+def test_the_same_words_asked_again_in_one_document_with_another_answer_stay_separate():
+    # A member re-tables a question after an answer they found wanting; a list of their
+    # questions prints both, each with its answer, and nothing else tells them apart.
+    report = load(
+        parsed(asker=DOOCEY, answer_text="First answer."),
+        parsed(asker=DOOCEY, answer_text="Second answer."),
+    )
+    assert (report.created, report.updated) == (2, 0)
+    assert sorted(Question.objects.values_list("answer_text", flat=True)) == [
+        "First answer.",
+        "Second answer.",
+    ]
+    # Printed twice with the same answer, it is one question.
+    load(parsed(asker=DOOCEY, answer_text="First answer."), name="again.txt")
+    assert Question.objects.count() == 2
+
+
+def test_a_copy_without_an_asker_joins_the_question_with_its_answer():
+    # Two members table the same words (a campaign); a page without the asker's name
+    # belongs with the one whose answer it carries, whichever was loaded last.
+    other = ParsedMember(name="Lord Other", seat="Life peer")
+    load(parsed(asker=DOOCEY, answer_text="Answer to Doocey."), name="doocey.txt")
+    load(parsed(asker=other, answer_text="Answer to Other."), name="other.txt")
+    load(
+        parsed(answer_text="Answer to Doocey.", heading="Police: Morale"),
+        name="page.txt",
+        layout="question-page",
+    )
+    assert Question.objects.get(asker__name="Baroness Doocey").heading == "Police: Morale"
+    assert Question.objects.get(asker__name="Lord Other").heading == ""
+
+
 def test_uin_house_and_tabling_day_identify_a_question_whatever_its_text():
     common = {"uin": "HL1234", "date_tabled": dt.date(2024, 5, 1)}
     load(parsed(question_text="To ask about X, clipped at two hundred and fif", **common))
