@@ -865,9 +865,12 @@ class MemberDirectory:
                 m
                 for m in self._by_name.get(parsed.name, ())
                 if (not house or m.house in (house, ""))
-                # A candidate that carries a different id of the same kind is someone else.
+                # A candidate that carries a different id of the same kind is someone else,
+                # and so is one sitting for another seat (two MPs called Gareth Thomas sat
+                # together, for Harrow West and Clwyd West).
                 and not (parsed.parliament_id and m.parliament_id is not None)
                 and not (parsed.twfy_id and m.twfy_id != "")
+                and not (parsed.seat and m.seat and parsed.seat.casefold() != m.seat.casefold())
             ]
             if len(matches) == 1:
                 member = matches[0]

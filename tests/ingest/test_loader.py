@@ -420,6 +420,20 @@ def test_a_name_links_to_an_id_only_when_exactly_one_member_has_it():
     assert Member.objects.filter(name="John Smith").count() == 3
 
 
+def test_namesakes_sitting_for_different_seats_are_different_members():
+    harrow = ParsedMember(name="Gareth Thomas", party="Labour (Co-op)", seat="Harrow West")
+    clwyd = ParsedMember(name="Gareth Thomas", party="Labour", seat="Clwyd West")
+    load(parsed(asker=harrow, house="Commons"), name="harrow.txt")
+    load(parsed(asker=clwyd, house="Commons", question_text="To ask about Clwyd."), name="c.txt")
+    load(parsed(asker=ParsedMember(name="Gareth Thomas"), house="Commons", question_text="X?"))
+    seats = dict(Question.objects.values_list("question_text", "asker__seat"))
+    assert seats["To ask about Clwyd."] == "Clwyd West"
+    assert seats[QUESTION] == "Harrow West"
+    # A name alone could be either of them: it links to neither.
+    assert seats["X?"] == ""
+    assert Member.objects.filter(name="Gareth Thomas").count() == 3
+
+
 def test_a_department_alias_finds_the_department():
     Department.objects.create(name="Home Office", aliases=["Home Department"])
     load(parsed(department="Home Department"))
