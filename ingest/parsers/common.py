@@ -600,7 +600,8 @@ _FURNITURE_RE = re.compile(
     r"(?: (?:from|by|on|to|for|about) .{1,80})?"
     r"|showing (?:results )?[\d,]+(?: ?[-\u2013] ?[\d,]+)? of [\d,]+(?: results)?"
     r"|[\d,]+ results?(?: found)?"
-    r"|(?:\u00a9|copyright\b).*"
+    # "Copyright © 2024 …", "© Parliament": not "Copyright: Artificial Intelligence", a heading.
+    r"|\u00a9.*|copyright(?:\s*(?:\u00a9|\(c\)|\d{4}\b).*)?"
     r"|(?:this site|this website|we) (?:uses?|is using|are using) cookies\b.*"
     # Page links under a list: "\u00ab", "Next \u203a" on lines of their own (guillemets,
     # angle quotes, arrows).

@@ -63,7 +63,12 @@ def parse(text: str) -> ParsedDocument:
     """The written-question results of a search page."""
     lines = lines_of(text)
     headers = _header_starts(lines, record_starts(lines))
-    markers = [index for index, line in enumerate(lines) if _MARKER_RE.match(line.text)]
+    # A marker's own heading may read like one ("Written Questions", the Leader of the House's).
+    markers = [
+        index
+        for index, line in enumerate(lines)
+        if _MARKER_RE.match(line.text) and not (index and _MARKER_RE.match(lines[index - 1].text))
+    ]
     starts = markers or headers
     # A marker may be a menu's ("Written questions | Written statements") above results
     # that have none: where the lines after one marker hold several records, each record
@@ -135,7 +140,8 @@ def _read_result(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
         # department and date, no question): not a written question.
         return None
 
-    header = [line.text for line in lines[:body] if not _MARKER_RE.match(line.text)]
+    marked = bool(lines) and _MARKER_RE.match(lines[0].text) is not None
+    header = [line.text for line in lines[int(marked) : body]]
     heading = ""
     date = None
     for line in header:

@@ -231,6 +231,8 @@ def test_furniture_lines_are_recognised_whole() -> None:
     assert is_furniture("This website is using cookies. More info. That's Fine")
     assert is_furniture("\u00ab") and is_furniture("Next \u203a") and is_furniture("Previous page")
     assert not is_furniture("Next steps")
+    assert is_furniture("Copyright \u00a9 2024 Parallel Parliament")
+    assert not is_furniture("Copyright: Artificial Intelligence")  # a heading
     assert not is_furniture("The Government will share this information with the police.")
 
 

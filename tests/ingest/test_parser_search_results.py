@@ -133,6 +133,14 @@ def test_results_of_other_kinds_end_the_result_above_and_drop_out() -> None:
     assert questions[0].answer_text.endswith("NHS trusts publish their accounts each year.")
 
 
+def test_a_heading_that_reads_like_a_marker_is_the_heading() -> None:
+    result = COMMONS_RESULT.replace("Hospitals: Parking", "Written Questions", 1)
+
+    (question,) = search_results.parse("\n".join([TOP_FURNITURE, result])).questions
+
+    assert question.heading == "Written Questions"
+
+
 def test_page_numbers_after_the_last_result_are_not_answer_text() -> None:
     page = "\n".join([COMMONS_RESULT, LORDS_RESULT, "\u00ab", "1", "2", "3", "22", "\u00bb"])
 
