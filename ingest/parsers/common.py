@@ -179,6 +179,10 @@ def lines_of(text: str) -> tuple[Line, ...]:
 # Hard-wrapped text (saved as text by a browser, pasted from a mail): lines no longer than
 # this, most of them nearly as long as the longest.
 _WRAP_MAX_WIDTH = 100
+# Wrapped lines end within a word's length of the width: more than one line comes this close.
+_WRAP_EDGE = 4
+# Nobody wraps text narrower than this.
+_WRAP_MIN_WIDTH = 40
 _WRAP_SLACK = 12
 _WRAP_MIN_FULL_LINES = 8
 _WRAP_MIN_FULL_SHARE = 0.4
@@ -199,12 +203,8 @@ def unwrapped(text: str) -> str:
     short = [length for length in lengths if length <= _WRAP_MAX_WIDTH]
     if len(short) < _WRAP_SHORT_SHARE * len(lengths):
         return text
-    width = max(short)
-    full = sum(length >= width - _WRAP_SLACK for length in short)
-    # Among the lines long enough to have been wrapped: a saved page's menu items and
-    # buttons are short lines of their own.
-    longish = sum(length >= width / 2 for length in short)
-    if full < max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * longish):
+    width = _wrap_width(short)
+    if width is None:
         return text
     out: list[str] = []
     previous = ""  # the last line as it was printed, before any joining
@@ -223,6 +223,24 @@ def unwrapped(text: str) -> str:
             out.append(line)
         previous = line.rstrip() if len(line.rstrip()) <= width else ""
     return "\n".join(out)
+
+
+def _wrap_width(lengths: list[int]) -> int | None:
+    """The width text was wrapped at: the longest line length that many lines come close
+    to (a long address or word on a line of its own runs past it), or None for text that
+    was not wrapped."""
+    for width in sorted(set(lengths), reverse=True):
+        if sum(width - _WRAP_EDGE <= length <= width for length in lengths) < 2:
+            continue  # a line of its own, longer than the rest
+        full = sum(width - _WRAP_SLACK <= length <= width for length in lengths)
+        # Among the lines long enough to have been wrapped: a saved page's menu items and
+        # buttons are short lines of their own.
+        longish = sum(width / 2 <= length <= width for length in lengths)
+        if full >= max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * longish):
+            return width
+        if full < _WRAP_MIN_FULL_LINES and width <= _WRAP_MIN_WIDTH:
+            return None
+    return None
 
 
 def _may_run_on(line: str) -> bool:

@@ -424,6 +424,22 @@ def test_text_wrapped_at_a_fixed_width_reads_as_the_unwrapped_text(name: str, wi
     assert [fields(q) for q in questions] == [fields(q) for q in expected]
 
 
+def test_a_long_address_on_a_line_of_its_own_does_not_hide_the_wrapping() -> None:
+    # Browsers wrap at spaces: a link longer than the width stays whole, on its own line.
+    link = "https://www.gov.uk/government/publications/a-very-long-address-for-a-report-on-flooding-2024-25.pdf"
+    assert 90 < len(link) <= 100
+    text = (SEEDS / "001_637a8e166194ae8f.txt").read_text(encoding="utf-8")
+    text = text.replace("\nWe are committed", f"\n{link}\n\nWe are committed", 1)
+    wrapped = "\n".join(
+        textwrap.fill(line, 72) if line and line != link else line for line in text.split("\n")
+    )
+
+    expected = parse_document(text.encode()).questions
+    questions = parse_document(wrapped.encode()).questions
+
+    assert [fields(q) for q in questions] == [fields(q) for q in expected]
+
+
 def test_short_lines_of_a_text_that_is_not_wrapped_stay_apart() -> None:
     # Eight full-width lines are wrapping; a record's few short ones are not.
     text = page(ANSWER, "Yes.", "No.").decode()
