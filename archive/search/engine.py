@@ -403,8 +403,10 @@ def _named(model: type[Member | Department], name: str) -> Q:
 
     A facet's link carries the exact name, and an exact match is one index probe; comparing
     every name without its accents (2,150 members at a million questions) costs ~3 ms more,
-    paid only for a name typed otherwise.
+    paid only for a name typed otherwise (spaced otherwise too: names are stored with single
+    spaces).
     """
+    name = " ".join(name.split())
     loosely = members_called(name) if model is Member else Q(name__unaccent__iexact=name)
     return Q(name=name) | (~Exists(model.objects.filter(name=name)) & loosely)
 

@@ -131,6 +131,7 @@ def test_answerer_filter_matches_the_display_name():
     answered = QuestionFactory(answerer=hanson)
     QuestionFactory(asker=hanson)
     assert found(answerer="Lord Hanson of Flint") == {answered.pk}
+    assert found(answerer="lord  hanson of\tflint ") == {answered.pk}
 
 
 def test_a_member_known_only_by_id_is_found_by_their_display_name():
