@@ -485,6 +485,11 @@ def _combined(texts: list[str], exprs: list[_TsExpr], operator: str) -> _TsQuery
     )
 
 
+# What a written question's number (UIN) looks like: "HL2005" in the Lords, five or six
+# digits in the Commons (shorter numbers are more often figures than questions).
+_UIN_RE = re.compile(r"HL\d{1,6}|\d{5,6}", re.IGNORECASE)
+
+
 def _compile(node: Node, table: str) -> _TsQuery | _TsExpr | _Sql:
     if isinstance(node, Term | Phrase):
         if not (node.text if isinstance(node, Term) else node.words):
@@ -506,6 +511,10 @@ def _compile(node: Node, table: str) -> _TsQuery | _TsExpr | _Sql:
             vector: _TsQuery | _TsExpr = _prefix_expr(node, label)
         else:
             vector = _TsQuery(_leaf_tsquery(node, label), leaf=_is_one_lexeme(node))
+        if isinstance(node, Term) and not node.field and _UIN_RE.fullmatch(node.text):
+            # A question's number, pasted in: the question itself, besides any text citing it.
+            match = _vector_match(table, vector)
+            return _Sql(f"({match.sql} OR {table}.uin = %s)", (*match.params, node.text.upper()))
         if not _checks_text(node):
             return vector
         match, literal = _vector_match(table, vector), _literal(table, node)

@@ -134,6 +134,18 @@ def test_answerer_filter_matches_the_display_name():
     assert found(answerer="lord  hanson of\tflint ") == {answered.pk}
 
 
+def test_a_question_number_typed_as_a_search_finds_the_question():
+    lords = QuestionFactory(uin="HL2005", question_text="To ask about ferries.")
+    commons = QuestionFactory(uin="30083", question_text="To ask about buses.")
+    citing = QuestionFactory(answer_text="As I said in answer to question 30083, yes.")
+    QuestionFactory(uin="2024", question_text="To ask about trains.")
+    assert found(q="hl2005") == {lords.pk}
+    assert found(q="30083") == {commons.pk, citing.pk}
+    assert found(q="buses 30083") == {commons.pk}
+    # Shorter numbers are figures far more often than questions: words only.
+    assert found(q="2024") == set()
+
+
 def test_a_member_known_only_by_id_is_found_by_their_display_name():
     anonymous = MemberFactory(name="", parliament_id=4321)
     asked = QuestionFactory(asker=anonymous)

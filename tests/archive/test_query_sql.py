@@ -104,7 +104,8 @@ SCHEMA = [
             || setweight(to_tsvector('archive_english', answer_text), 'C')
             || setweight(to_tsvector('archive_english',
                 asker_name || ' ' || answerer_name || ' ' || department_name), 'D')
-        ) STORED
+        ) STORED,
+        uin text NOT NULL DEFAULT ''
     )
     """,
     "CREATE INDEX ON archive_question USING gin (search_vector)",
