@@ -163,6 +163,10 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
         line = lines[index].text
         index += 1
         if answerer is not None:
+            if asker is None and label_of(line) == Label.ASKED_BY and _is_side_card(lines[index:]):
+                # The asker's card beside the record, printed after it (a page's side column).
+                asker, _ = read_asker(lines, index, line)
+                break
             fact = None if answer else read_fact(line)
             if fact:
                 facts.append(fact)
@@ -173,21 +177,7 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             continue
         label = label_of(line)
         if label == Label.ASKED_BY and asker is None:
-            value = ASKED_BY_RE.match(line).group("rest")
-            while not value and index < count and portrait_of(lines[index].text):
-                index += 1
-            if not value and index < count:
-                value = lines[index].text
-                index += 1
-            if (
-                "(" not in value
-                and index < count
-                and (details := _member_details(lines[index].text))
-            ):
-                # Party and seat on a line of their own, under the name.
-                value = f"{value} ({details})"
-                index += 1
-            asker = parse_member(value)
+            asker, index = read_asker(lines, index, line)
         elif label == Label.QUESTION_TO and not has_formula:
             _drop_stray_lines(question, warnings)
             department = department_of(line)
@@ -267,13 +257,40 @@ _ORIGINAL_ANSWER_RE = re.compile(
     r"(?:the )?correction\)?)?(?: was)?\s*:?$|^answer before (?:the )?correction\s*:?$",
     re.IGNORECASE,
 )
-# "Independent - Na h-Eileanan an Iar" or "(Democratic Unionist Party - Strangford)".
+# "Independent - Na h-Eileanan an Iar", "Labour (Co-op) - Walthamstow" or "(Democratic
+# Unionist Party - Strangford)".
 _MEMBER_DETAILS_RE = re.compile(
-    r"^\((?P<bracketed>[^()]+(?:\([^()]*\)[^()]*)*)\)$|^(?P<bare>[^():]+)$"
+    r"^\((?P<bracketed>[^()]+(?:\([^()]*\)[^()]*)*)\)$|^(?P<bare>[^():]+(?:\([^():]*\)[^():]*)*)$"
 )
 _MEMBER_DETAILS_MAX_LENGTH = 120
 # Lines a page prints below the last answer (footer links, a disclaimer) are short.
 _FOOT_LINE_MAX_LENGTH = 100
+
+
+def read_asker(lines: Sequence[Line], index: int, label_line: str) -> tuple[ParsedMember, int]:
+    """The member an "Asked by" line at ``index - 1`` names, on it or on the lines below
+    (photo caption, name, party and seat); returns the member and the next index."""
+    count = len(lines)
+    value = ASKED_BY_RE.match(label_line).group("rest")
+    while not value and index < count and portrait_of(lines[index].text):
+        index += 1
+    if not value and index < count:
+        value = lines[index].text
+        index += 1
+    if "(" not in value and index < count and (details := _member_details(lines[index].text)):
+        # Party and seat on a line of their own, under the name.
+        value = f"{value} ({details})"
+        index += 1
+    return parse_member(value), index
+
+
+def _is_side_card(rest: Sequence[Line]) -> bool:
+    """Whether what follows an "Asked by" line below an answer is a card of short lines (the
+    member's name, party, roles, their other questions), not another record."""
+    return all(
+        len(line.text) <= _FOOT_LINE_MAX_LENGTH and label_of(line.text) != Label.TO_ASK
+        for line in rest
+    )
 
 
 def _member_details(text: str) -> str:

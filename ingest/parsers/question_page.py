@@ -34,7 +34,7 @@ from ingest.parsers.common import (
     read_fact,
     trim_furniture,
 )
-from ingest.parsers.plain_list import read_record
+from ingest.parsers.plain_list import read_asker, read_record
 
 LAYOUT = "question-page"
 
@@ -67,14 +67,31 @@ def parse(text: str) -> ParsedDocument:
     question = read_record(lines[body:], text) if body is not None else None
     if question is None:
         return ParsedDocument(layout=LAYOUT, skip_reason="question page without a question text")
-    header = [
-        line.text
-        for line in lines[:body]
-        if not is_furniture(line.text) and not portrait_of(line.text) and not date_line(line.text)
-    ]
+    header = [line.text for line in lines[:body] if _may_be_heading(line.text)]
+    if not header:
+        # The asker's card may come first (a side column printed before the main one): the
+        # heading is then the line above the record's first fact or "Question to" line.
+        first = next(
+            (
+                at
+                for at in range(body, len(lines))
+                if read_fact(lines[at].text) is not None
+                or label_of(lines[at].text) in (Label.QUESTION_TO, Label.TO_ASK)
+            ),
+            body,
+        )
+        card_end = body + 1
+        if label_of(lines[body].text) == Label.ASKED_BY:
+            _, card_end = read_asker(lines, body + 1, lines[body].text)
+        above = lines[first - 1].text if first > card_end else ""
+        header = [above] if above and _may_be_heading(above) and not label_of(above) else []
     question.heading = header[-1] if header else ""
     question.raw_text = block_text(text, lines)
     return ParsedDocument(layout=LAYOUT, questions=[question])
+
+
+def _may_be_heading(text: str) -> bool:
+    return not is_furniture(text) and not portrait_of(text) and not date_line(text)
 
 
 def _body_start(lines: Sequence[Line], labels: Sequence[Label | None]) -> int | None:

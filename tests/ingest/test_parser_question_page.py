@@ -197,3 +197,45 @@ def test_a_date_line_above_the_record_is_not_the_heading() -> None:
     text = PAGE.replace("(asked on 3rd March 2022) - View Source", "Thursday 3rd March 2022")
 
     assert parse_one(text).heading == "Knife Crime: Young People"
+
+
+CARD = [
+    "Asked by",
+    "Stella Creasy",
+    "Labour (Co-op) - Walthamstow",
+    "Chair, Labour Movement for Europe",
+    "Other questions by Stella Creasy",
+    "Prisons: Drugs",
+    "Asked 2nd March 2022",
+]
+WITHOUT_ASKER = PAGE.replace("Asked by: Stella Creasy (Labour (Co-op) - Walthamstow)", "")
+CREASY = ParsedMember(
+    name="Stella Creasy", party="Labour (Co-op)", seat="Walthamstow", house=COMMONS
+)
+
+
+def test_the_askers_card_printed_after_the_answer_names_the_asker() -> None:
+    # A page's side column, saved after the main one.
+    question = parse_one("\n".join([WITHOUT_ASKER, *CARD]))
+
+    assert question.asker == CREASY
+    assert question.answer_text == parse_one(PAGE).answer_text
+
+
+def test_the_askers_card_printed_before_the_heading_leaves_the_heading() -> None:
+    question = parse_one("\n".join([*CARD, WITHOUT_ASKER]))
+
+    assert question.asker == CREASY
+    assert question.heading == "Knife Crime: Young People"
+    assert question.answer_text == parse_one(PAGE).answer_text
+
+
+def test_a_party_line_under_the_asker_is_not_the_heading() -> None:
+    text = PAGE.replace(
+        "Asked by: Stella Creasy (Labour (Co-op) - Walthamstow)",
+        "Asked by: Stella Creasy\nLabour (Co-op) - Walthamstow",
+    ).replace("Knife Crime: Young People", "")
+
+    question = parse_one(text)
+
+    assert (question.heading, question.asker) == ("", CREASY)
