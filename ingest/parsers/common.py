@@ -539,6 +539,24 @@ _FACT_TAIL_RE = re.compile(r"[\s.,;)\]]*(?:[-\u2013\u2014|]\s*.{0,40})?")
 _FACT_DATE_OFFSET = 4
 
 
+def read_facts(text: str) -> list[Fact]:
+    """Every fact a line states: one, or several joined by commas (the official site's
+    "UIN HL13568, tabled on 24 February 2021")."""
+    pieces = text.split(", ")
+    if len(pieces) > 1 and all(found := [read_fact(piece) for piece in pieces]):
+        return found  # type: ignore[return-value]
+    fact = read_fact(text)
+    return [fact] if fact else []
+
+
+def read_split_fact(text: str, following: str) -> Fact | None:
+    """A dated fact whose date is the next line's ("Answered on" / "10 March 2021")."""
+    if read_fact(text) is not None or date_line(following) is None:
+        return None
+    fact = read_fact(f"{text} {following}")
+    return fact if fact is not None and fact.date is not None else None
+
+
 def _stated_date(rest: str) -> dt.date | None:
     """The date a fact line states: at its start, with nothing but a short note after it.
 
@@ -559,6 +577,7 @@ def _stated_date(rest: str) -> dt.date | None:
 _FURNITURE_LINES = frozenset(
     {
         "reticulating splines",
+        "written questions, answers and statements",
         "loading",
         "loading...",
         "please wait",

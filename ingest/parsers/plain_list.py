@@ -44,6 +44,8 @@ from ingest.parsers.common import (
     parse_member,
     portrait_of,
     read_fact,
+    read_facts,
+    read_split_fact,
     split_on_dash,
     trim_furniture,
 )
@@ -193,8 +195,18 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             else:
                 name, role, index = _read_answerer_block(lines, index)
             answerer = ParsedMember(name=name)
-        elif fact := read_fact(line):
-            facts.append(fact)
+        elif (found := _facts_at(lines, index - 1))[0]:
+            stated, index = found
+            facts.extend(stated)
+            if (
+                has_formula
+                and FactKind.ANSWERED in {fact.kind for fact in stated}
+                and not any(label_of(rest.text) == Label.ANSWERED_BY for rest in lines[index:])
+            ):
+                # "Answered on …" with no "Answered by" label (the official site): the
+                # answerer's card, then the answer.
+                name, index = _read_answerer_card(lines, index)
+                answerer = ParsedMember(name=name)
         elif label == Label.TO_ASK and not has_formula:
             _drop_stray_lines(question, warnings)
             question.append(line)
@@ -282,6 +294,39 @@ def read_asker(lines: Sequence[Line], index: int, label_line: str) -> tuple[Pars
         value = f"{value} ({details})"
         index += 1
     return parse_member(value), index
+
+
+def _facts_at(lines: Sequence[Line], index: int) -> tuple[list[Fact], int]:
+    """The facts the line at ``index`` states and the index after them: the date may be
+    on the next line."""
+    text = lines[index].text
+    if facts := read_facts(text):
+        return facts, index + 1
+    if index + 1 < len(lines) and (fact := read_split_fact(text, lines[index + 1].text)):
+        return [fact], index + 2
+    return [], index + 1
+
+
+# A member's card: name, then party and seat or role, on short lines of their own.
+_CARD_MAX_LINES = 3
+_CARD_LINE_MAX_LENGTH = 80
+
+
+def _read_answerer_card(lines: Sequence[Line], index: int) -> tuple[str, int]:
+    """The name on the card of short lines at ``index`` (name, party, seat or role), and
+    the index after the card; "" when the answer follows at once."""
+    end = index
+    while (
+        end < len(lines)
+        and end - index < _CARD_MAX_LINES
+        and len(text := lines[end].text) <= _CARD_LINE_MAX_LENGTH
+        and not text.endswith((".", ":", "?", "!"))
+        and label_of(text) is None
+        and read_fact(text) is None
+    ):
+        end += 1
+    names = [lines[at].text for at in range(index, end) if not portrait_of(lines[at].text)]
+    return (names[0] if names else ""), end
 
 
 def _is_side_card(rest: Sequence[Line]) -> bool:

@@ -28,6 +28,8 @@ from ingest.parsers.common import (
     portrait_of,
     question_house,
     read_fact,
+    read_facts,
+    read_split_fact,
     split_on_dash,
     utf16_without_bom,
 )
@@ -222,6 +224,18 @@ def test_record_labels_are_recognised(line: str, label: Label | None) -> None:
 )
 def test_fact_lines_state_dates_and_identifiers(line: str, fact: Fact | None) -> None:
     assert read_fact(line) == fact
+
+
+def test_a_line_may_state_two_facts_and_a_fact_its_date_on_the_next_line() -> None:
+    assert read_facts("UIN HL13568, tabled on 24 February 2021") == [
+        Fact(FactKind.UIN, value="HL13568"),
+        Fact(FactKind.TABLED, date=dt.date(2021, 2, 24)),
+    ]
+    assert read_facts("Withdrawn on 1 April 2023, the old scheme was replaced") == []
+    assert read_split_fact("Answered on", "10 March 2021") == Fact(
+        FactKind.ANSWERED, date=dt.date(2021, 3, 10)
+    )
+    assert read_split_fact("Answered on", "the understanding that") is None
 
 
 def test_furniture_lines_are_recognised_whole() -> None:

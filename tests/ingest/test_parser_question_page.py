@@ -239,3 +239,34 @@ def test_a_party_line_under_the_asker_is_not_the_heading() -> None:
     question = parse_one(text)
 
     assert (question.heading, question.asker) == ("", CREASY)
+
+
+@pytest.mark.parametrize("answered_on", ["Answered on\n10 March 2021", "Answered on 10 March 2021"])
+def test_the_official_sites_page_without_answered_by_label(answered_on: str) -> None:
+    # questions-statements.parliament.uk: "UIN …, tabled on …" on one line, members' cards
+    # without labels, and the answer after "Answered on" and the minister's card.
+    text = "\n".join(
+        [
+            "Question for Home Office",
+            "UIN HL13568, tabled on 24 February 2021",
+            "To ask His Majesty's Government what plans they have to amend the Modern Slavery Act.",
+            answered_on,
+            "Baroness Williams of Trafford",
+            "Conservative",
+            "Life peer",
+            "The Government is committed to tackling modern slavery.",
+            "We have allocated £2 million to the police.",
+        ]
+    )
+
+    question = parse_one(text)
+
+    assert (question.uin, question.date_tabled) == ("HL13568", dt.date(2021, 2, 24))
+    assert question.date_answered == dt.date(2021, 3, 10)
+    assert question.question_text.endswith("the Modern Slavery Act.")
+    assert question.answerer == ParsedMember(name="Baroness Williams of Trafford")
+    assert question.answer_text == (
+        "The Government is committed to tackling modern slavery.\n\n"
+        "We have allocated £2 million to the police."
+    )
+    assert question.status == ANSWERED
