@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from ingest.parsers import (
     api_json,
+    hansard,
     html_page,
     mime,
     plain_list,
@@ -58,6 +59,9 @@ BYTE_LAYOUTS: tuple[ByteLayout, ...] = (
 # Tried in order on decoded text (and on the visible text of saved HTML pages); the most
 # specific layout first, since a search-results page also looks like a plain list.
 TEXT_LAYOUTS: tuple[TextLayout, ...] = (
+    # Before the layouts of Parallel Parliament's pages: a Lords page's "Written Answers"
+    # title and "Asked by" lines would read as a page of search results.
+    ("hansard-written-answers", hansard.sniff, hansard.parse),
     ("search-results", search_results.sniff, search_results.parse),
     ("question-page", question_page.sniff, question_page.parse),
     ("plain-list", plain_list.sniff, plain_list.parse),

@@ -426,6 +426,59 @@ def department_of(text: str) -> str:
     return normalise_department(match.group("body") or match.group("short"))
 
 
+# Hansard heads the Commons' written answers with the department's short name ("HOME
+# DEPARTMENT", "JUSTICE"); the questions API, and so the other sources, give its name.
+# "Treasury" is the API's name too; names that changed over time map to the one of the
+# heading's own era ("Health" was the Department of Health until 2018).
+_HEADING_DEPARTMENTS = {
+    "home department": "Home Office",
+    "justice": "Ministry of Justice",
+    "defence": "Ministry of Defence",
+    "transport": "Department for Transport",
+    "work and pensions": "Department for Work and Pensions",
+    "education": "Department for Education",
+    "health": "Department of Health",
+    "health and social care": "Department of Health and Social Care",
+    "environment food and rural affairs": "Department for Environment, Food and Rural Affairs",
+    "culture media and sport": "Department for Culture, Media and Sport",
+    "digital culture media and sport": "Department for Digital, Culture, Media and Sport",
+    "foreign and commonwealth affairs": "Foreign and Commonwealth Office",
+    "international development": "Department for International Development",
+    "communities and local government": "Department for Communities and Local Government",
+    "business innovation and skills": "Department for Business, Innovation and Skills",
+    "children schools and families": "Department for Children, Schools and Families",
+    "energy and climate change": "Department of Energy and Climate Change",
+    "scotland": "Scotland Office",
+    "wales": "Wales Office",
+    "northern ireland": "Northern Ireland Office",
+}
+
+
+def department_named(heading: str) -> str:
+    """The department a Commons answers heading stands for, by the name other sources use."""
+    return _HEADING_DEPARTMENTS.get(_heading_key(heading), heading)
+
+
+def names_a_department(heading: str) -> bool:
+    """Whether a Commons answers heading is a department's ("Home Department", "Cabinet
+    Office", "House of Commons Commission") rather than a subject's."""
+    return _heading_key(heading) in _HEADING_DEPARTMENTS or bool(
+        _DEPARTMENT_WORDS_RE.search(heading)
+    )
+
+
+def _heading_key(heading: str) -> str:
+    return " ".join(heading.replace(",", " ").lower().split())
+
+
+# The words the other answering bodies' headings are made of.
+_DEPARTMENT_WORDS_RE = re.compile(
+    r"\b(?:department|office|ministry|treasury|commission|commissioners|minister|leader of"
+    r" the house|attorney|solicitor|advocate|chancellor|duchy|equalities|speaker|committee)\b",
+    re.IGNORECASE,
+)
+
+
 # Words Hansard prints in lower case inside a department's name.
 _SMALL_WORDS = frozenset({"and", "for", "of", "the", "in", "on", "to"})
 

@@ -51,6 +51,7 @@ from ingest.parsers.base import (
     ParsedQuestion,
 )
 from ingest.parsers.common import (
+    department_named,
     find_references,
     normalise_department,
     normalise_lines,
@@ -240,40 +241,6 @@ def _tabled_on(ques: etree._Element | None) -> dt.date | None:
         if match is None or match["number"] not in numbers:
             return None
     return parse_date(match.group(1))
-
-
-# Hansard heads the Commons' written answers with the department's short name ("HOME
-# DEPARTMENT", "JUSTICE"); the questions API, and so the other sources, give its name.
-# "Treasury" is the API's name too; names that changed over time map to the one of the
-# heading's own era ("Health" was the Department of Health until 2018).
-_HEADING_DEPARTMENTS = {
-    "home department": "Home Office",
-    "justice": "Ministry of Justice",
-    "defence": "Ministry of Defence",
-    "transport": "Department for Transport",
-    "work and pensions": "Department for Work and Pensions",
-    "education": "Department for Education",
-    "health": "Department of Health",
-    "health and social care": "Department of Health and Social Care",
-    "environment food and rural affairs": "Department for Environment, Food and Rural Affairs",
-    "culture media and sport": "Department for Culture, Media and Sport",
-    "digital culture media and sport": "Department for Digital, Culture, Media and Sport",
-    "foreign and commonwealth affairs": "Foreign and Commonwealth Office",
-    "international development": "Department for International Development",
-    "communities and local government": "Department for Communities and Local Government",
-    "business innovation and skills": "Department for Business, Innovation and Skills",
-    "children schools and families": "Department for Children, Schools and Families",
-    "energy and climate change": "Department of Energy and Climate Change",
-    "scotland": "Scotland Office",
-    "wales": "Wales Office",
-    "northern ireland": "Northern Ireland Office",
-}
-
-
-def department_named(heading: str) -> str:
-    """The department a Commons answers heading stands for, by the name other sources use."""
-    key = " ".join(heading.replace(",", " ").lower().split())
-    return _HEADING_DEPARTMENTS.get(key, heading)
 
 
 # -- text ------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def test_registry_names_every_layout_once() -> None:
         "api-json",
         "twfy-xml",
         "qna-xml",
+        "hansard-written-answers",
         "search-results",
         "question-page",
         "plain-list",
