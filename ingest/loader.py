@@ -360,6 +360,7 @@ def merge_fields(
     never replaces it; a later stage of the answer (holding, answered, corrected) replaces
     an earlier one's, clipped or not, the answer it corrects kept as the original.
     """
+    parsed = as_reprint(target, parsed, locked)
     stage = _answer_stage(target.status, parsed.status)
     for name in SCALAR_FIELDS:
         offered = getattr(parsed, name)
@@ -394,6 +395,39 @@ def merge_fields(
             conflict(name, current, offered)
     if "status" not in locked:
         _merge_status(target, parsed, conflict)
+
+
+def as_reprint(
+    target: Question | ParsedQuestion,
+    parsed: ParsedQuestion,
+    locked: frozenset[str] | set[str] = frozenset(),
+) -> ParsedQuestion:
+    """``parsed``, as a correction when it and ``target`` are one numbered question answered
+    on two days in two ways: Hansard prints a question again, on a later day, when its answer
+    was misprinted or amended. The later day's answer is the answer, the earlier one's the
+    original, whichever copy arrives first (a ``target`` that is the later copy is made the
+    correction itself)."""
+    if (
+        {"status", "answer_text", "date_answered"} & set(locked)
+        or not (target.uin and target.uin == parsed.uin)
+        or not (target.status == parsed.status == Status.ANSWERED)
+        or not (target.date_answered and parsed.date_answered)
+        or target.date_answered == parsed.date_answered
+        or not (target.answer_text and parsed.answer_text)
+        or _same_value(parsed.answer_text, target.answer_text)
+    ):
+        return parsed
+    if parsed.date_answered > target.date_answered:
+        return dataclasses.replace(
+            parsed,
+            status=Status.CORRECTED,
+            date_answered=target.date_answered,
+            date_answer_corrected=parsed.date_answered,
+        )
+    target.status = Status.CORRECTED
+    target.date_answer_corrected = target.date_answered
+    target.date_answered = parsed.date_answered
+    return parsed
 
 
 def without_mended_cuts(warnings: Iterable[str], target: Question | ParsedQuestion) -> list[str]:
@@ -671,6 +705,7 @@ class Merger:
         def conflict(field: str, kept: object, offered: object) -> None:
             warnings.append(conflict_warning(self.source_label, field, kept, offered))
 
+        parsed = as_reprint(question, parsed, locked)
         stage = _answer_stage(question.status, parsed.status)
         merge_fields(
             question, parsed, replaces=replaces, stale=stale, locked=locked, conflict=conflict

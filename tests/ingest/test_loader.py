@@ -321,6 +321,39 @@ def test_a_correction_and_the_answer_it_corrects_in_either_order(answer_first):
     assert question.parse_warnings == []
 
 
+@pytest.mark.parametrize("misprint_first", [True, False], ids=["misprint first", "reprint first"])
+def test_a_question_printed_again_with_another_answer_is_corrected_by_the_later(misprint_first):
+    # Hansard of 26 October 2009 printed HL5334 with another question's answer; the next
+    # day's reprinted it with its own (parlparse has both days' files).
+    common = {"uin": "HL5334", "status": "answered"}
+    misprint = parsed(
+        answer_text="The Department for Transport uses a timetable-based model.",
+        answerer=ParsedMember(name="Lord Adonis"),
+        date_answered=dt.date(2009, 10, 26),
+        **common,
+    )
+    reprint = parsed(
+        answer_text="The Ministry spent £1.2 million on advertising.",
+        answerer=ParsedMember(name="Lord Bach"),
+        date_answered=dt.date(2009, 10, 27),
+        **common,
+    )
+    first, second = (misprint, reprint) if misprint_first else (reprint, misprint)
+    load(first, name="first.xml")
+    load(second, name="second.xml")
+
+    question = Question.objects.get()
+    assert question.answer_text == reprint.answer_text
+    assert question.original_answer_text == misprint.answer_text
+    assert question.answerer.name == "Lord Bach"
+    assert (question.status, question.date_answered, question.date_answer_corrected) == (
+        "corrected",
+        dt.date(2009, 10, 26),
+        dt.date(2009, 10, 27),
+    )
+    assert not [w for w in question.parse_warnings if "differs" in w]
+
+
 @pytest.mark.parametrize("answered_first", [True, False], ids=["answered first", "withdrawn first"])
 def test_a_question_with_an_answer_is_not_withdrawn_and_the_conflict_is_reported(answered_first):
     answered = parsed(uin="9", status="answered", answer_text="The answer.")
