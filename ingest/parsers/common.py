@@ -94,6 +94,8 @@ def decode_bytes(data: bytes) -> str | None:
         pass
     if (mixed := _utf8_with_stray_bytes(data)) is not None:
         return mixed
+    if (declared_text := _decoded_as_declared(data)) is not None:
+        return declared_text
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return None
@@ -105,6 +107,34 @@ def decode_bytes(data: bytes) -> str | None:
         except UnicodeDecodeError:
             pass
     return str(best)
+
+
+# A page's or XML file's own statement of its encoding, near its start.
+_DECLARED_CHARSET_RE = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?(?P<html>[\w.:-]{1,40})"
+    rb"|<\?xml[^>]{0,100}?encoding\s*=\s*[\"'](?P<xml>[\w.:-]{1,40})",
+    re.IGNORECASE,
+)
+# As browsers read them (the WHATWG Encoding standard): these labels mean Windows-1252.
+_WINDOWS_1252_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
+
+
+def _decoded_as_declared(data: bytes) -> str | None:
+    """Bytes that are not UTF-8, in the code page the document declares (a page saved in
+    Windows-1250 says so: no guess tells its letters from Windows-1252's), or None."""
+    match = _DECLARED_CHARSET_RE.search(data[:4096])
+    if match is None:
+        return None
+    try:
+        encoding = codecs.lookup((match["html"] or match["xml"]).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if encoding in _WINDOWS_1252_LABELS:
+        encoding = "cp1252"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 # Bytes that are not UTF-8, as surrogateescape leaves them in the text.

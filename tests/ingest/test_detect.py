@@ -17,6 +17,7 @@ from ingest import detect
 from ingest.detect import parse_document
 from ingest.parsers import mime
 from ingest.parsers.base import ParsedDocument
+from ingest.parsers.common import decode_bytes
 from tests.ingest.mutations import damaged
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
@@ -280,6 +281,32 @@ def test_windows_1252_html_page_keeps_its_characters() -> None:
     (question,) = document.questions
     assert "£2 million" in question.answer_text
     assert "Government\u2019s response" in question.answer_text
+
+
+@pytest.mark.parametrize(
+    ("charset", "name"),
+    [("windows-1250", "Łódź Żukowska"), ("iso-8859-7", "Κώστας"), ("windows-1251", "Київ")],
+)
+def test_a_page_in_another_code_page_it_declares_keeps_its_characters(charset, name) -> None:
+    paragraphs = QUESTION_PAGE.read_text(encoding="utf-8").replace("\xa0", " ").split("\n\n")
+    paragraphs = [p.replace("modern slavery", name) for p in paragraphs]
+    page = (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        "<title>Human Trafficking</title></head><body>"
+        + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        + "</body></html>"
+    )
+
+    (question,) = parse_document(page.encode(charset, errors="replace")).questions
+
+    assert f"tackling {name} including" in question.answer_text
+
+
+def test_a_page_declaring_latin_1_is_read_as_windows_1252_as_browsers_do() -> None:
+    page = '<meta charset="iso-8859-1"><p>The Government\u2019s answer cost \u00a35.</p>'
+    assert decode_bytes(page.encode("cp1252")).endswith(
+        "Government\u2019s answer cost \u00a35.</p>"
+    )
 
 
 # --- what a skipped document looked like ---------------------------------------------------------
