@@ -19,8 +19,13 @@ Lords, under the subject's heading only::
     To ask Her Majesty's Government … in Cornwall.[HL9224]
     The Minister of State, Ministry of Justice (Lord McNally): There is no special status …
 
-Several questions may share one answer. The page's date is the day the answers were
-printed, the day they were given. parlparse's XML (``twfy_xml``) is made from these pages.
+Lords pages before 2010 print "Lord Taylor of Holbeach asked Her Majesty's Government:" and
+the question below it. A member's questions may be printed as parts, "(1) how many …;
+[67101]" then "(2) how many … [67102]", each its own question. Several questions may share
+one answer, and a subject heading the questions after it until the next. The page's date is
+the day the answers were printed, the day they were given; a day's later pages carry it only
+in their column lines ("28 Nov 2001 : Column: 957W"). parlparse's XML (``twfy_xml``) is made
+from these pages.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from ingest.parsers.common import (
     lines_of,
     names_a_department,
     normalise_department,
+    parse_date,
 )
 
 LAYOUT = "hansard-written-answers"
@@ -63,26 +69,43 @@ _ASKED_RE = re.compile(r"^(?P<name>[^:]{2,80}): (?P<text>To ask\b.*)$")
 # "John Thurso: The Commission …", "The Minister of State, Ministry of Justice (Lord
 # McNally): There is …": who answers, then the answer.
 _SPEAKER_RE = re.compile(r"^(?P<speaker>[^:]{2,160}?): (?P<text>\S.*)$")
+# The Lords before 2010: "Lord Taylor of Holbeach asked Her Majesty's Government:".
+_LORD_ASKED_RE = re.compile(r"^(?P<name>[^:]{2,80}?) asked (?P<to>[^:]{3,80}?):?$")
+# A further part of a member's question: "(2) how many … refused in 2010. [67102]".
+_PART_RE = re.compile(r"^\((?P<number>\d{1,2})\) (?P<text>.+)$")
+_FIRST_PART_RE = re.compile(r"\s\(1\) ")
 # The question's number printed at its end: "… a statement. [67391]", "…Cornwall.[HL9224]".
 _NUMBER_RE = re.compile(r"\s*\[(?P<uin>(?:HL\s?)?\d+)\]$", re.IGNORECASE)
-# Page furniture printed between columns: "19 July 2011 : Column 774W".
-_COLUMN_RE = re.compile(r"^\d{1,2} \w+ \d{4} ?: ?Column \w+$", re.IGNORECASE)
+# "Lynne Featherstone [holding answer 12 July 2011]": the answer was held over that day.
+_HOLDING_RE = re.compile(r"\s*\[holding answer (?P<date>[^\]]{6,40})\]", re.IGNORECASE)
+# Page furniture between columns: "19 July 2011 : Column 774W", "28 Nov 2001 : Column: 957W",
+# "Column 457" (1988-97), "3 Apr 2008 : Column WA190".
+_COLUMN_RE = re.compile(r"^(?:\d{1,2} \w+ \d{4} ?: ?)?Column:? ?\w+$", re.IGNORECASE)
+# A written answers column: the Commons' end in W, the Lords' start with WA.
+_ANSWERS_COLUMN_RE = re.compile(r": ?Column:? ?(?:\d+W|WA\d+)$", re.IGNORECASE)
 _HEADING_MAX_LENGTH = 120
 
 
 def sniff(text: str) -> bool:
-    """Hansard's "Written Answers" title, and a question in its printed form."""
+    """Hansard's "Written Answers" title, or a written answers column line (a day's later
+    pages), and a question in its printed form."""
     lines = lines_of(text)
-    return any(_TITLE_RE.match(line.text) for line in lines) and any(
-        _starts_question(lines, index) for index in range(len(lines))
-    )
+    return any(
+        _TITLE_RE.match(line.text) or _ANSWERS_COLUMN_RE.search(line.text) for line in lines
+    ) and any(_starts_question(lines, index) for index in range(len(lines)))
 
 
 def parse(text: str) -> ParsedDocument:
-    lines = [line for line in lines_of(text) if not _COLUMN_RE.match(line.text)]
-    day = next((found for line in lines if (found := date_line(line.text))), None)
+    everything = lines_of(text)
+    day = next((found for line in everything if (found := date_line(line.text))), None)
+    if day is None:
+        day = next(
+            (parse_date(line.text) for line in everything if _ANSWERS_COLUMN_RE.search(line.text)),
+            None,
+        )
+    lines = [line for line in everything if not _COLUMN_RE.match(line.text)]
     questions: list[ParsedQuestion] = []
-    department = ""
+    department = heading = ""
     headings: list[str] = []
     index = 0
     while index < len(lines):
@@ -101,7 +124,8 @@ def parse(text: str) -> ParsedDocument:
         ):
             # The department's heading, then the subject's (the Commons only).
             department = department_named(normalise_department(headings[-2]))
-        heading = headings[-1] if headings else ""
+        if headings:
+            heading = headings[-1]  # and the questions after it until the next
         headings = []
         group, index = _read_group(lines, index)
         questions.extend(group.records(text, heading, department, day))
@@ -124,12 +148,13 @@ class _Group:
     def records(
         self, text: str, heading: str, department: str, day: dt.date | None
     ) -> list[ParsedQuestion]:
-        name, role = _speaker(self.speaker)
+        holding = _HOLDING_RE.search(self.speaker)
+        name, role = _speaker(_HOLDING_RE.sub("", self.speaker))
         answer_text = join_paragraphs(self.answer)
         uins = [_number(question) for _, question, _ in self.asked]
         records = []
         for (asker, question, lines), uin in zip(self.asked, uins, strict=True):
-            question_text = _NUMBER_RE.sub("", question)
+            question_text = _NUMBER_RE.sub("", question).rstrip(" ;,")
             house, warnings = infer_house(question_text, asker)
             if not house and uin.startswith("HL"):
                 house, warnings = LORDS, []
@@ -145,6 +170,7 @@ class _Group:
                     answerer_role=role,
                     answer_text=answer_text,
                     date_answered=day if answer_text else None,
+                    date_holding_answer=parse_date(holding["date"]) if holding else None,
                     status=ANSWERED if answer_text else UNANSWERED,
                     grouped_uins=tuple(other for other in uins if other and other != uin),
                     references=find_references(question_text, answer_text, exclude=uin),
@@ -164,7 +190,12 @@ def _read_group(lines: Sequence[Line], index: int) -> tuple[_Group, int]:
     group = _Group()
     while index < len(lines) and _starts_question(lines, index):
         asker, question, end = _read_question(lines, index)
-        group.asked.append((asker, question, lines[index:end]))
+        parts = [question]
+        while end < len(lines) and (part := _PART_RE.match(lines[end].text)):
+            parts.append(part["text"])
+            end += 1
+        for text in _split_parts(parts):
+            group.asked.append((asker, text, lines[index:end]))
         index = end
     start = index
     if index < len(lines) and (match := _SPEAKER_RE.match(lines[index].text)):
@@ -179,10 +210,28 @@ def _read_group(lines: Sequence[Line], index: int) -> tuple[_Group, int]:
     return group, index
 
 
+def _split_parts(parts: list[str]) -> list[str]:
+    """A question printed in parts as one question each: the words before "(1)" and the part
+    ("To ask the Secretary of State … how many … refused in 2010.")."""
+    first = parts[0]
+    split = _FIRST_PART_RE.search(first)
+    if len(parts) == 1 or split is None:
+        return [" ".join(parts)]
+    opening = first[: split.start()].rstrip(" ,")
+    return [f"{opening} {part}" for part in [first[split.end() :], *parts[1:]]]
+
+
 def _read_question(lines: Sequence[Line], index: int) -> tuple[ParsedMember | None, str, int]:
     text = lines[index].text
     if match := _ASKED_RE.match(text):
         return ParsedMember(name=match["name"].strip()), match["text"], index + 1
+    if match := _LORD_ASKED_RE.match(text):
+        # The question below, without the formula: given it, as the other sources print it.
+        asked = lines[index + 1].text
+        if asked[1:2].islower():
+            asked = asked[0].lower() + asked[1:]
+        question = f"To ask {match['to']} {asked}"
+        return ParsedMember(name=match["name"].strip()), question, index + 2
     if text.lower() == "question":
         index += 1
         text = lines[index].text
@@ -195,6 +244,8 @@ def _starts_question(lines: Sequence[Line], index: int) -> bool:
     text = lines[index].text
     if _ASKED_RE.match(text):
         return True
+    if _LORD_ASKED_RE.match(text) and index + 1 < len(lines):
+        return _NUMBER_RE.search(lines[index + 1].text) is not None
     if text.lower() == "question" and index + 1 < len(lines):
         index += 1
         text = lines[index].text
@@ -222,9 +273,14 @@ def _ends_answer(lines: Sequence[Line], index: int) -> bool:
     )
 
 
+# A table's row: figures side by side ("2010 17,790 13,020").
+_FIGURES_RE = re.compile(r"\d[\d,.]*%?\s+\d")
+
+
 def _is_heading(text: str) -> bool:
     return (
         len(text) <= _HEADING_MAX_LENGTH
+        and not _FIGURES_RE.search(text)
         and not text.endswith((".", ",", ";", ":", "?"))
         and not _TITLE_RE.match(text)
         and date_line(text) is None

@@ -126,6 +126,100 @@ def test_pages_are_recognised_before_the_other_text_layouts() -> None:
         assert parse_document(page.encode()).layout == hansard.LAYOUT
 
 
-def test_sniff_wants_the_title_and_a_printed_question() -> None:
-    assert not hansard.sniff(COMMONS_PAGE.replace("Written Answers to Questions", "Debates"))
+def test_sniff_wants_the_title_or_a_column_line_and_a_printed_question() -> None:
+    untitled = COMMONS_PAGE.replace("Written Answers to Questions", "Debates")
+    assert not hansard.sniff(untitled.replace(" : Column 773W", "").replace(" : Column 774W", ""))
     assert not hansard.sniff("Written Answers\nThe Minister: nothing was asked.")
+
+
+def test_a_question_in_parts_is_a_question_a_part_sharing_the_answer() -> None:
+    page = "\n".join(
+        [
+            "Written Answers to Questions",
+            "Tuesday 19 July 2011",
+            "Home Department",
+            "Asylum",
+            "Mr Hollobone: To ask the Secretary of State for the Home Department (1) how many"
+            " asylum applications were received in 2010; [67101]",
+            "(2) how many asylum applications were refused in 2010. [67102]",
+            "Damian Green: The information requested is given in the following table:",
+            "Year Applications Refused",
+            "2010 17,790 13,020",
+            "Mr Bain: To ask the Secretary of State for the Home Department how many licences"
+            " were revoked in 2010. [67047]",
+            "Lynne Featherstone [holding answer 12 July 2011]: No licences were revoked.",
+        ]
+    )
+
+    received, refused, revoked = hansard.parse(page).questions
+
+    assert received.question_text == (
+        "To ask the Secretary of State for the Home Department how many asylum applications"
+        " were received in 2010"
+    )
+    assert refused.question_text.endswith("how many asylum applications were refused in 2010.")
+    assert (received.uin, refused.uin) == ("67101", "67102")
+    assert received.answer_text == refused.answer_text
+    assert received.answer_text.endswith("2010 17,790 13,020")
+    # One heading for the questions under it, until the next.
+    assert received.heading == refused.heading == revoked.heading == "Asylum"
+    assert revoked.answerer == ParsedMember(name="Lynne Featherstone")
+    assert revoked.date_holding_answer == dt.date(2011, 7, 12)
+
+
+def test_lords_pages_before_2010_print_who_asked_whom() -> None:
+    page = "\n".join(
+        [
+            "Written Answers",
+            "Thursday 3 April 2008",
+            "Agriculture: Disease Testing",
+            "Lord Taylor of Holbeach asked Her Majesty's Government:",
+            "Why the fees for testing disinfectants increased by 98.7 per cent. [HL2876]",
+            "The Minister of State, Department for Environment, Food and Rural Affairs (Lord"
+            " Rooker): It is government policy that regimes should be cost-neutral.",
+            "3 Apr 2008 : Column WA190",
+            "Fees had not been revised since 1991.",
+        ]
+    )
+
+    (question,) = hansard.parse(page).questions
+
+    assert question.question_text == (
+        "To ask Her Majesty's Government why the fees for testing disinfectants increased by"
+        " 98.7 per cent."
+    )
+    assert (question.uin, question.house, question.asker) == (
+        "HL2876",
+        LORDS,
+        ParsedMember(name="Lord Taylor of Holbeach"),
+    )
+    assert question.answerer == ParsedMember(name="Lord Rooker")
+    assert question.answer_text.endswith("cost-neutral.\n\nFees had not been revised since 1991.")
+
+
+def test_a_days_later_page_is_dated_by_its_column_lines() -> None:
+    # Only a day's first page has the title and the date; the rest carry both in columns.
+    page = "\n".join(
+        [
+            "Previous Section Index Home Page",
+            "Correspondence",
+            "Mr. Bercow: To ask the Secretary of State for the Home Department how many letters"
+            " he has received on asylum policy. [16911]",
+            "Angela Eagle: No record is kept of the postal address of correspondents.",
+            "28 Nov 2001 : Column: 957W",
+            "Column 457",
+            "Data Protection",
+            "Harry Cohen : To ask the Secretary of State for the Home Department how many"
+            " certificates he has signed. [17191]",
+            "Mr. Blunkett : I have neither signed nor renewed any such certificates.",
+        ]
+    )
+
+    assert parse_document(page.encode()).layout == hansard.LAYOUT
+    first, second = hansard.parse(page).questions
+    assert first.date_answered == second.date_answered == dt.date(2001, 11, 28)
+    assert first.answer_text == "No record is kept of the postal address of correspondents."
+    assert (second.asker, second.answerer) == (
+        ParsedMember(name="Harry Cohen"),
+        ParsedMember(name="Mr. Blunkett"),
+    )
