@@ -211,8 +211,8 @@ def lines_of(text: str) -> tuple[Line, ...]:
 _WRAP_MAX_WIDTH = 100
 # Wrapped lines end within a word's length of the width: more than one line comes this close.
 _WRAP_EDGE = 4
-# Nobody wraps text narrower than this.
-_WRAP_MIN_WIDTH = 40
+# Browsers and mail programs wrap text at 72 to 80 characters; none narrower than this.
+_WRAP_MIN_WIDTH = 60
 _WRAP_SLACK = 12
 _WRAP_MIN_FULL_LINES = 8
 _WRAP_MIN_FULL_SHARE = 0.4
@@ -266,10 +266,10 @@ def _wrap_width(lengths: list[int]) -> int | None:
         # Among the lines long enough to have been wrapped: a saved page's menu items and
         # buttons are short lines of their own.
         longish = sum(width / 2 <= length <= width for length in lengths)
+        if width < _WRAP_MIN_WIDTH:
+            return None  # short lines alike (a list's items, a card): not wrapping
         if full >= max(_WRAP_MIN_FULL_LINES, _WRAP_MIN_FULL_SHARE * longish):
             return width
-        if full < _WRAP_MIN_FULL_LINES and width <= _WRAP_MIN_WIDTH:
-            return None
     return None
 
 

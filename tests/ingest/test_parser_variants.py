@@ -440,6 +440,14 @@ def test_a_long_address_on_a_line_of_its_own_does_not_hide_the_wrapping() -> Non
     assert [fields(q) for q in questions] == [fields(q) for q in expected]
 
 
+def test_a_list_of_short_lines_alike_is_not_taken_for_wrapping() -> None:
+    items = [f"\u2022 a national fraud squad of {n}00;" for n in range(1, 13)]
+    # Every line short, as a list's often are: a bullet's and the next are not one line.
+    text = "\n".join(["The Government's fraud strategy includes:", *items])
+
+    assert unwrapped(text) == text
+
+
 def test_short_lines_of_a_text_that_is_not_wrapped_stay_apart() -> None:
     # Eight full-width lines are wrapping; a record's few short ones are not.
     text = page(ANSWER, "Yes.", "No.").decode()
