@@ -319,13 +319,15 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:.]+)?(?:Z|[+-]\d{2}:?\d{2})?"
 _DATE_RE = re.compile(
     rf"\b(?:{_WEEKDAY}\s+)?(?:the\s+)?(?P<date>"
     rf"\d{{1,2}}{_ORDINAL}(?:\s+of)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|\d{{1,2}}-{_MONTH}-\d{{4}}"
     rf"|{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}"
-    rf"|{_ISO_DATE}"
-    # Day first, as in Britain: 24/02/2021, 24.02.2021, 24-02-2021, 24/02/21.
-    r"|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)\d{4}|\d{1,2}/\d{1,2}/\d{2})\b",
+    rf"|{_ISO_DATE}|\d{{4}}/\d{{1,2}}/\d{{1,2}}"
+    # Day first, as in Britain: 24/02/2021, 24.02.2021, 24-02-2021, 24/02/21, 24-02-21.
+    r"|\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)\d{4}|\d{1,2}(?P<sep2>[/-])\d{1,2}(?P=sep2)\d{2})\b",
     re.IGNORECASE,
 )
 _ISO_DATE_RE = re.compile(_ISO_DATE)
+_YEAR_FIRST_RE = re.compile(r"\d{4}/\d{1,2}/\d{1,2}")
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -373,6 +375,8 @@ def _to_date(text: str) -> dt.date | None:
         if _ISO_DATE_RE.fullmatch(text):
             # The pattern guarantees YYYY-MM-DD up front; the time is not ours to judge.
             day = dt.date.fromisoformat(text[:10])
+        elif _YEAR_FIRST_RE.fullmatch(text):
+            day = dt.date(*map(int, text.split("/")))
         else:
             day = dateutil_parser.parse(text, dayfirst=True).date()
     except (ValueError, OverflowError):
@@ -722,7 +726,9 @@ _FURNITURE_RE = re.compile(
     r"|[\d,]+ results?(?: found)?"
     # "Copyright © 2024 …", "© Parliament": not "Copyright: Artificial Intelligence", a heading.
     r"|\u00a9.*|copyright(?:\s*(?:\u00a9|\(c\)|\d{4}\b).*)?"
-    r"|(?:this site|this website|we) (?:uses?|is using|are using) cookies\b.*"
+    r"|(?:this site|this website|we) (?:uses?|is using|are using)(?: \w+){0,2} cookies\b.*"
+    r"|cookies on .{1,60}|(?:accept|reject)(?: all| recommended| necessary| optional)? cookies"
+    r"|cookie (?:settings|preferences|policy)"
     # Page links under a list: "\u00ab", "Next \u203a" on lines of their own (guillemets,
     # angle quotes, arrows).
     r"|[\u00ab\u00bb\u2039\u203a\u2190\u2192]+"
@@ -738,7 +744,27 @@ def is_furniture(text: str) -> bool:
     if len(text) > 200:
         return False
     lowered = text.lower().rstrip(" .:?")
-    return lowered in _FURNITURE_LINES or bool(_FURNITURE_RE.match(lowered))
+    return (
+        lowered in _FURNITURE_LINES or bool(_FURNITURE_RE.match(lowered)) or _is_page_links(lowered)
+    )
+
+
+# The words of a line of page links: "« Previous 1 2 3 … 12 Next »".
+_PAGE_LINK_WORDS = frozenset(
+    {"\u00ab", "\u00bb", "\u2039", "\u203a", "\u2190", "\u2192", "\u2026", "...", "previous",
+     "prev", "next", "first", "last", "page"}
+)  # fmt: skip
+
+
+def _is_page_links(lowered: str) -> bool:
+    # Numbers alone only in a run from 1 ("1 2 3"): "12 40" is a table's row.
+    words = lowered.split()
+    numbers = [int(word) for word in words if word.isdigit()]
+    return (
+        len(numbers) >= 2
+        and all(word.isdigit() or word in _PAGE_LINK_WORDS for word in words)
+        and (len(numbers) < len(words) or numbers[:3] == [1, 2, 3][: len(numbers)])
+    )
 
 
 def portrait_of(text: str) -> str:

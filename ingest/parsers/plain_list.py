@@ -407,9 +407,14 @@ def _looks_like_role(text: str) -> bool:
 
 
 def _apply_facts(question: ParsedQuestion, facts: Sequence[Fact]) -> None:
-    """Dates, identifiers and status from the fact lines of a record."""
+    """Dates, identifiers and status from the fact lines of a record. The first of a kind
+    counts: the record's own lines come before its answer's (whose first or last line may
+    read like a fact: "Tabled on 3 May 2020.")."""
     kinds = {fact.kind for fact in facts}
+    firsts: dict[FactKind, Fact] = {}
     for fact in facts:
+        firsts.setdefault(fact.kind, fact)
+    for fact in firsts.values():
         if fact.kind == FactKind.TABLED:
             question.date_tabled = fact.date
         elif fact.kind == FactKind.ANSWERED:

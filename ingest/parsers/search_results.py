@@ -52,7 +52,9 @@ def sniff(text: str) -> bool:
     labels = [label_of(line.text) for line in lines]
     if not any(labels):
         return False
-    if any(_MARKER_RE.match(line.text) for line in lines):
+    # A marker above the first record: an answer may have a "Written Question" line too.
+    first_record = next(index for index, label in enumerate(labels) if label)
+    if any(_MARKER_RE.match(line.text) for line in lines[:first_record]):
         return True
     starts = record_starts(lines)
     headers = _header_starts(lines, starts)

@@ -149,7 +149,17 @@ def test_years_no_written_answer_was_given_in_are_not_dates(text: str, date) -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["24.02.2021", "24-02-2021", "24/02/21", "24/02/2021", "(asked on 24.02.2021)"]
+    "text",
+    [
+        "24.02.2021",
+        "24-02-2021",
+        "24/02/21",
+        "24-02-21",
+        "24/02/2021",
+        "(asked on 24.02.2021)",
+        "24-Feb-2021",
+        "2021/02/24",
+    ],
 )
 def test_numeric_dates_are_day_first_with_any_separator(text: str) -> None:
     assert parse_date(text) == dt.date(2021, 2, 24)
@@ -247,6 +257,11 @@ def test_furniture_lines_are_recognised_whole() -> None:
     assert not is_furniture("Next steps")
     assert is_furniture("Copyright \u00a9 2024 Parallel Parliament")
     assert not is_furniture("Copyright: Artificial Intelligence")  # a heading
+    assert is_furniture("\u00ab Previous 1 2 3 Next \u00bb") and is_furniture("1 2 3 4 5 \u2026 12")
+    assert not is_furniture("12 40")  # a table's row
+    assert is_furniture("Cookies on UK Parliament")
+    assert is_furniture("We use necessary cookies to make our site work.")
+    assert is_furniture("Accept recommended cookies")
     assert not is_furniture("The Government will share this information with the police.")
 
 

@@ -270,3 +270,12 @@ def test_the_official_sites_page_without_answered_by_label(answered_on: str) -> 
         "We have allocated £2 million to the police."
     )
     assert question.status == ANSWERED
+
+
+def test_a_fact_read_in_the_answer_does_not_replace_the_pages_own() -> None:
+    text = PAGE.replace(
+        "We have invested £130.5 million this year.",
+        "We have invested £130.5 million this year.\n\nTabled on 3 May 2020.",
+    )
+
+    assert parse_one(text).date_tabled == dt.date(2022, 3, 3)

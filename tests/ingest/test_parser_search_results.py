@@ -187,6 +187,21 @@ def test_page_with_no_question_result_is_skipped_with_a_reason() -> None:
     assert document.skip_reason == "search results page with no written-question result"
 
 
+def test_a_written_question_line_in_an_answer_does_not_make_search_results() -> None:
+    plain = "\n".join(
+        line
+        for line in (COMMONS_RESULT + "\n" + LORDS_RESULT).split("\n")
+        if line not in ("Written Question", "Hospitals: Parking", "Prisons: Drugs")
+        and "July 2024" not in line
+    )
+    text = plain.replace(
+        "NHS trusts publish their accounts each year.",
+        "NHS trusts publish their accounts each year.\nWritten Question\nA second line.",
+    )
+
+    assert not search_results.sniff(text)
+
+
 def test_sniff_wants_a_marker_and_a_record_label() -> None:
     assert search_results.sniff(PAGE)
     assert not search_results.sniff(COMMONS_RESULT.replace("Written Question\n", ""))
