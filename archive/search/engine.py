@@ -974,7 +974,8 @@ def _text_search(compiled: query.CompiledQuery | None) -> Iterator[bool]:
             TEXT_SEARCH_SQL,
             [TEXT_SEARCH_WORK_MEM, SEARCH_TIME_LIMIT, SEARCH_CONFIG, rank_tsquery],
         )
-        yield bool(compiled.rank_tsquery) and cursor.fetchone()[-1] == 0
+        only_stop_words = cursor.fetchone()[-1] == 0 and not compiled.has_prefixes
+        yield bool(compiled.rank_tsquery) and only_stop_words
 
 
 def _plan_for(strategy: Strategy) -> None:

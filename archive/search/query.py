@@ -130,6 +130,12 @@ class CompiledQuery:
     tree: Node
 
     @property
+    def has_prefixes(self) -> bool:
+        """Whether a leaf is a prefix: never a stop word, though the word it spells may be
+        ("just*" finds "justice")."""
+        return any(isinstance(leaf, Term) and leaf.prefix for leaf in _leaves(self.tree))
+
+    @property
     def reads_text(self) -> bool:
         """Whether ``where_sql`` reads the text columns, not only the search vector."""
         return any(_checks_text(leaf) for leaf in _leaves(self.tree))

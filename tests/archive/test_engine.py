@@ -134,6 +134,14 @@ def test_answerer_filter_matches_the_display_name():
     assert found(answerer="lord  hanson of\tflint ") == {answered.pk}
 
 
+def test_a_prefix_spelling_a_stop_word_finds_the_words_it_starts():
+    justice = QuestionFactory(question_text="To ask about the Ministry of Justice.")
+    QuestionFactory(question_text="To ask about prisons.")
+    results = engine.search(SearchParams(q="just*"))
+    assert not results.only_stop_words
+    assert ids(results) == [justice.pk]
+
+
 def test_a_question_number_typed_as_a_search_finds_the_question():
     lords = QuestionFactory(uin="HL2005", question_text="To ask about ferries.")
     commons = QuestionFactory(uin="30083", question_text="To ask about buses.")
