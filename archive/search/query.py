@@ -380,13 +380,37 @@ MIN_STEM = 4
 def _folded(word: str) -> str:
     # As the configuration's unaccent and lower-casing leave a word, for a tsquery that
     # bypasses the configuration.
-    decomposed = unicodedata.normalize("NFKD", word.lower())
+    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# Letters unaccent turns into plain ones that Unicode does not decompose ("Łódź" is "lodz").
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "œ": "oe", "æ": "ae", "đ": "d", "ð": "d", "þ": "th",
+     "ħ": "h", "\u0131": "i", "ŀ": "l", "ŧ": "t"}
+)  # fmt: skip
+
+
 def _prefix_forms(text: str, label: str) -> str:
-    """The lexemes a word starting with ``text`` may be stored as, as raw tsquery text."""
-    word = _folded(text)
+    """The lexemes a word starting with ``text`` may be stored as, as raw tsquery text.
+
+    A prefix the parser would split ("o'bri*": "O'Brien" is stored as "o" and "brien") is
+    its whole parts followed by the forms of its last one.
+    """
+    parts = [part for part in _WORD_PARTS_RE.split(_folded(text)) if part]
+    if not parts:
+        return _lexeme(_folded(text), prefix=True, label=label)
+    *whole, word = parts
+    forms = _last_part_forms(word, label)
+    if not whole:
+        return forms
+    return " <-> ".join([*(_lexeme(part, label=label) for part in whole), f"({forms})"])
+
+
+_WORD_PARTS_RE = re.compile(r"[^\w]+")
+
+
+def _last_part_forms(word: str, label: str) -> str:
     shortest = max(len(word) - STEM_CUT, MIN_STEM)
     cuts = [
         _lexeme(word[:length], label=label) for length in range(len(word) - 1, shortest - 1, -1)

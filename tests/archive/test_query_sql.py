@@ -270,6 +270,19 @@ def test_a_prefix_finds_the_words_it_starts_whatever_their_stems(archive):
 # --- Fields -----------------------------------------------------------------------------------
 
 
+def test_a_prefix_with_letters_unicode_keeps_whole_or_an_apostrophe(archive):
+    for pk, text in [(8, "Visit to Łódź and Straße"), (9, "Letter from Mr O'Brien")]:
+        archive.execute(
+            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
+            " answerer_name, department_name) VALUES (%s, '', %s, '', '', '', '')",
+            [pk, text],
+        )
+    assert found(archive, "łódź*") == found(archive, "lodz*") == {8}
+    assert found(archive, "straße*") == {8}
+    # Questions 2 and 4 were asked by Seán O'Brien.
+    assert found(archive, "o'bri*") == found(archive, "O\u2019Bri*") == {2, 4, 9}
+
+
 def test_heading_field_searches_only_headings(archive):
     assert found(archive, "heading:police") == {2}
     assert found(archive, "heading:slav*") == {1, 7}
