@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -475,6 +476,25 @@ def _describes_a_cut_mended(warning: str, question: Question | ParsedQuestion) -
     )
 
 
+# How much of two answers' letters and digits must agree for them to be one answer, copied
+# by two sites that lay it out differently (a table's cells, quotes, line breaks).
+_ANSWER_KEY_LENGTH = 200
+
+
+def _answered_otherwise(held: Question, parsed: ParsedQuestion) -> bool:
+    """Both copies give a whole answer, at the same stage, and they are different answers."""
+    if not (held.answer_text and parsed.answer_text) or held.status != parsed.status:
+        return False
+    if held.answer_truncated or parsed.answer_truncated:
+        return False
+    held_key, offered_key = _answer_key(held.answer_text), _answer_key(parsed.answer_text)
+    return not (held_key.startswith(offered_key) or offered_key.startswith(held_key))
+
+
+def _answer_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())[:_ANSWER_KEY_LENGTH]
+
+
 def _same_day(held: Question, parsed: ParsedQuestion) -> bool:
     """Whether a question with the same House and number is the same one: numbers start
     again each session, so a day must agree too. The day tabled when both sources give it;
@@ -511,9 +531,6 @@ class Merger:
         self._index = QuestionIndex([])
         self._new: list[Question] = []
         self._changed: dict[int, tuple[Question, set[str]]] = {}
-        # The questions this document's records have become (by object: new ones have no
-        # id yet).
-        self._this_document: set[int] = set()
 
     @classmethod
     def for_document(cls, source_label: str, records: list[ParsedQuestion]) -> Merger:
@@ -584,7 +601,13 @@ class Merger:
         # Sources name members differently (an API id, a parlparse person, "Mr Jim Cunningham"),
         # so two records of one member may exist: with the same number too, the words decide.
         same_number = bool(parsed.uin) and parsed.uin == candidate.uin
-        return same_number or not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
+        if same_number:
+            return True
+        if _answered_otherwise(candidate, parsed):
+            # The same words answered twice, two ways: asked again (a member re-tables a
+            # question), or by two members, one of the copies not saying who.
+            return False
+        return not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
 
     def find_existing(
         self, parsed: ParsedQuestion, asker: Member | None, print_: str
@@ -598,9 +621,6 @@ class Merger:
             candidate
             for candidate in self._index.by_fingerprint(print_)
             if self._compatible(candidate, parsed, asker)
-            and not (
-                id(candidate) in self._this_document and self._answered_apart(candidate, parsed)
-            )
         ]
         # Members table the same words (campaigns): the copy with this answer is this one.
         same_answer = [c for c in candidates if self._answered_alike(c, parsed)]
@@ -609,14 +629,6 @@ class Merger:
     @staticmethod
     def _answered_alike(candidate: Question, parsed: ParsedQuestion) -> bool:
         return bool(parsed.answer_text) and _same_value(parsed.answer_text, candidate.answer_text)
-
-    @staticmethod
-    def _answered_apart(candidate: Question, parsed: ParsedQuestion) -> bool:
-        """Both answered, differently: within one document, the same words asked again (a
-        member re-tables a question), not the same question printed twice."""
-        return bool(parsed.answer_text and candidate.answer_text) and not _same_value(
-            parsed.answer_text, candidate.answer_text
-        )
 
     # -- merging ----------------------------------------------------------------------
 
@@ -631,9 +643,7 @@ class Merger:
             question = self._create(parsed, print_, asker, answerer, department)
             self._new.append(question)
             self._index.add(question, new=True)
-            self._this_document.add(id(question))
             return question, "created"
-        self._this_document.add(id(existing))
         changed = self._update(existing, parsed, asker, answerer, department)
         if not changed:
             return existing, "unchanged"

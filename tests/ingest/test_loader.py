@@ -127,6 +127,28 @@ def test_a_copy_without_an_asker_joins_the_question_with_its_answer():
     assert Question.objects.get(asker__name="Lord Other").heading == ""
 
 
+def test_a_copy_without_an_asker_loaded_first_takes_only_the_question_with_its_answer():
+    # The page of Other's copy, then a list holding both members' copies of the same words.
+    other = ParsedMember(name="Lord Other", seat="Life peer")
+    load(parsed(answer_text="Answer to Other.", heading="Police: Morale"), name="page.txt")
+    load(
+        parsed(asker=DOOCEY, answer_text="Answer to Doocey."),
+        parsed(asker=other, answer_text="Answer to Other."),
+        name="list.txt",
+    )
+    answers = dict(Question.objects.values_list("asker__name", "answer_text"))
+    assert answers == {"Baroness Doocey": "Answer to Doocey.", "Lord Other": "Answer to Other."}
+    assert Question.objects.get(asker__name="Lord Other").heading == "Police: Morale"
+    assert not any(q.parse_warnings for q in Question.objects.all())
+
+
+def test_one_answer_laid_out_two_ways_is_one_question():
+    # A table's cells and quotes, as two sites print them.
+    load(parsed(answer_text="Figures: | Kent | 412 |\n\nThe \u201cplan\u201d works."))
+    load(parsed(answer_text='Figures: Kent 412 The "plan" works.'), name="other.txt")
+    assert Question.objects.count() == 1
+
+
 def test_uin_house_and_tabling_day_identify_a_question_whatever_its_text():
     common = {"uin": "HL1234", "date_tabled": dt.date(2024, 5, 1)}
     load(parsed(question_text="To ask about X, clipped at two hundred and fif", **common))
