@@ -531,6 +531,9 @@ class Merger:
         self._index = QuestionIndex([])
         self._new: list[Question] = []
         self._changed: dict[int, tuple[Question, set[str]]] = {}
+        # The questions this document's records have become (by object: new ones have no
+        # id yet).
+        self._this_document: set[int] = set()
 
     @classmethod
     def for_document(cls, source_label: str, records: list[ParsedQuestion]) -> Merger:
@@ -603,11 +606,21 @@ class Merger:
         same_number = bool(parsed.uin) and parsed.uin == candidate.uin
         if same_number:
             return True
-        if _answered_otherwise(candidate, parsed):
-            # The same words answered twice, two ways: asked again (a member re-tables a
-            # question), or by two members, one of the copies not saying who.
-            return False
         return not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
+
+    def _answered_apart(
+        self, candidate: Question, parsed: ParsedQuestion, asker: Member | None
+    ) -> bool:
+        """The same words answered two ways where that makes two questions: in one document
+        (a member's list printing a question they asked again), or where a copy does not say
+        who asked (two members asked them). Two sources naming one member may differ in an
+        answer's wording (an amended copy): a conflict to report, not another question."""
+        if parsed.uin and parsed.uin == candidate.uin:
+            return False  # one numbered question, answered again (see as_reprint)
+        unnamed = asker is None or candidate.asker_id is None
+        return (unnamed or id(candidate) in self._this_document) and _answered_otherwise(
+            candidate, parsed
+        )
 
     def find_existing(
         self, parsed: ParsedQuestion, asker: Member | None, print_: str
@@ -621,6 +634,7 @@ class Merger:
             candidate
             for candidate in self._index.by_fingerprint(print_)
             if self._compatible(candidate, parsed, asker)
+            and not self._answered_apart(candidate, parsed, asker)
         ]
         # Members table the same words (campaigns): the copy with this answer is this one.
         same_answer = [c for c in candidates if self._answered_alike(c, parsed)]
@@ -643,7 +657,9 @@ class Merger:
             question = self._create(parsed, print_, asker, answerer, department)
             self._new.append(question)
             self._index.add(question, new=True)
+            self._this_document.add(id(question))
             return question, "created"
+        self._this_document.add(id(existing))
         changed = self._update(existing, parsed, asker, answerer, department)
         if not changed:
             return existing, "unchanged"
