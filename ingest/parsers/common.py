@@ -783,8 +783,9 @@ def trim_furniture(lines: Sequence[Line]) -> Sequence[Line]:
 
 # --- members ------------------------------------------------------------------------------------
 
-# Spaced hyphen or dash: "Ashton-under-Lyne" and "Under-Secretary" keep theirs.
-_SEPARATOR_RE = re.compile(r"\s+[-\u2013\u2014]\s+")
+# A hyphen or dash with a space on either side ("Name - Role", "Name -Role"):
+# "Ashton-under-Lyne" and "Under-Secretary" keep theirs.
+_SEPARATOR_RE = re.compile(r"\s+[-\u2013\u2014]\s*|[-\u2013\u2014]\s+")
 
 
 def split_on_dash(text: str) -> tuple[str, str]:

@@ -179,7 +179,10 @@ def read_record(lines: Sequence[Line], text: str) -> ParsedQuestion | None:
             continue
         label = label_of(line)
         if label == Label.ASKED_BY and asker is None:
+            card_follows_question = has_formula and _is_side_card(lines[index:])
             asker, index = read_asker(lines, index, line)
+            if card_follows_question:
+                break  # the asker's card beside an unanswered question: the rest is the card's
         elif label == Label.QUESTION_TO and not has_formula:
             _drop_stray_lines(question, warnings)
             department = department_of(line)

@@ -296,6 +296,14 @@ def test_party_with_parentheses_is_kept_whole() -> None:
     )
 
 
+def test_a_dash_spaced_on_one_side_splits_name_and_role() -> None:
+    assert split_on_dash("Lord Hanson of Flint -Minister of State") == (
+        "Lord Hanson of Flint",
+        "Minister of State",
+    )
+    assert split_on_dash("Anne-Marie Trevelyan") == ("Anne-Marie Trevelyan", "")
+
+
 def test_hyphenated_seat_is_not_split() -> None:
     member = parse_member("Angela Rayner (Labour - Ashton-under-Lyne)")
 

@@ -279,3 +279,13 @@ def test_a_fact_read_in_the_answer_does_not_replace_the_pages_own() -> None:
     )
 
     assert parse_one(text).date_tabled == dt.date(2022, 3, 3)
+
+
+def test_the_askers_card_under_an_unanswered_question_is_not_question_text() -> None:
+    unanswered = WITHOUT_ASKER.split("\nAnswered by")[0]
+
+    question = parse_one("\n".join([unanswered, *CARD]))
+
+    assert question.asker == CREASY
+    assert question.question_text.endswith("reduce knife crime among young people.")
+    assert question.status == UNANSWERED
