@@ -487,8 +487,13 @@ def _answered_otherwise(held: Question, parsed: ParsedQuestion) -> bool:
         return False
     if held.answer_truncated or parsed.answer_truncated:
         return False
-    held_key, offered_key = _answer_key(held.answer_text), _answer_key(parsed.answer_text)
-    return not (held_key.startswith(offered_key) or offered_key.startswith(held_key))
+    return not _same_answer(held.answer_text, parsed.answer_text)
+
+
+def _same_answer(held: str, offered: str) -> bool:
+    """One answer, however laid out, or one a clipped copy of the other."""
+    held_key, offered_key = _answer_key(held), _answer_key(offered)
+    return held_key.startswith(offered_key) or offered_key.startswith(held_key)
 
 
 def _answer_key(text: str) -> str:
@@ -604,9 +609,7 @@ class Merger:
         # Sources name members differently (an API id, a parlparse person, "Mr Jim Cunningham"),
         # so two records of one member may exist: with the same number too, the words decide.
         same_number = bool(parsed.uin) and parsed.uin == candidate.uin
-        if same_number:
-            return True
-        return not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
+        return same_number or not (asker and candidate.asker_id and candidate.asker_id != asker.pk)
 
     def _answered_apart(
         self, candidate: Question, parsed: ParsedQuestion, asker: Member | None
@@ -642,7 +645,9 @@ class Merger:
 
     @staticmethod
     def _answered_alike(candidate: Question, parsed: ParsedQuestion) -> bool:
-        return bool(parsed.answer_text) and _same_value(parsed.answer_text, candidate.answer_text)
+        return bool(parsed.answer_text and candidate.answer_text) and _same_answer(
+            candidate.answer_text, parsed.answer_text
+        )
 
     # -- merging ----------------------------------------------------------------------
 
