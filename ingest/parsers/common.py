@@ -488,6 +488,11 @@ _HEADING_DEPARTMENTS = {
 }
 
 
+# A question's number as Hansard prints it after the question: "… a statement. [67391]",
+# "…in Cornwall.[HL9224]".
+PRINTED_UIN_RE = re.compile(r"\s*\[(?P<uin>(?:HL\s?)?\d+)\]$", re.IGNORECASE)
+
+
 def department_named(heading: str) -> str:
     """The department a Commons answers heading stands for, by the name other sources use."""
     return _HEADING_DEPARTMENTS.get(_heading_key(heading), heading)

@@ -45,6 +45,7 @@ from ingest.parsers.base import (
 )
 from ingest.parsers.common import (
     ASKED_BY_RE,
+    PRINTED_UIN_RE,
     Label,
     Line,
     block_text,
@@ -74,8 +75,6 @@ _LORD_ASKED_RE = re.compile(r"^(?P<name>[^:]{2,80}?) asked (?P<to>[^:]{3,80}?):?
 # A further part of a member's question: "(2) how many … refused in 2010. [67102]".
 _PART_RE = re.compile(r"^\((?P<number>\d{1,2})\) (?P<text>.+)$")
 _FIRST_PART_RE = re.compile(r"\s\(1\) ")
-# The question's number printed at its end: "… a statement. [67391]", "…Cornwall.[HL9224]".
-_NUMBER_RE = re.compile(r"\s*\[(?P<uin>(?:HL\s?)?\d+)\]$", re.IGNORECASE)
 # "Lynne Featherstone [holding answer 12 July 2011]": the answer was held over that day.
 _HOLDING_RE = re.compile(r"\s*\[holding answer (?P<date>[^\]]{6,40})\]", re.IGNORECASE)
 # Page furniture between columns: "19 July 2011 : Column 774W", "28 Nov 2001 : Column: 957W",
@@ -154,7 +153,7 @@ class _Group:
         uins = [_number(question) for _, question, _ in self.asked]
         records = []
         for (asker, question, lines), uin in zip(self.asked, uins, strict=True):
-            question_text = _NUMBER_RE.sub("", question).rstrip(" ;,")
+            question_text = PRINTED_UIN_RE.sub("", question).rstrip(" ;,")
             house, warnings = infer_house(question_text, asker)
             if not house and uin.startswith("HL"):
                 house, warnings = LORDS, []
@@ -182,7 +181,7 @@ class _Group:
 
 
 def _number(question: str) -> str:
-    number = _NUMBER_RE.search(question)
+    number = PRINTED_UIN_RE.search(question)
     return number["uin"].replace(" ", "").upper() if number else ""
 
 
@@ -245,7 +244,7 @@ def _starts_question(lines: Sequence[Line], index: int) -> bool:
     if _ASKED_RE.match(text):
         return True
     if _LORD_ASKED_RE.match(text) and index + 1 < len(lines):
-        return _NUMBER_RE.search(lines[index + 1].text) is not None
+        return PRINTED_UIN_RE.search(lines[index + 1].text) is not None
     if text.lower() == "question" and index + 1 < len(lines):
         index += 1
         text = lines[index].text

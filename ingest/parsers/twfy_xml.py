@@ -51,6 +51,7 @@ from ingest.parsers.base import (
     ParsedQuestion,
 )
 from ingest.parsers.common import (
+    PRINTED_UIN_RE,
     department_named,
     find_references,
     normalise_department,
@@ -73,7 +74,6 @@ _SNIFF_WRANS = re.compile(rb"<ques[\s>]|publicwhip/(?:wrans|spwa)/")
 
 _GID_DATE = re.compile(r"/(?:wrans|spwa)/(\d{4}-\d{2}-\d{2})")
 _NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_PRINTED_NUMBER = re.compile(r"\s*\[((?:HL)?\d+)\]$", re.IGNORECASE)
 # Files scraped from the written questions website (from 2014) link each question to its page
 # there, which is dated, like the ids, by the day the question was tabled; the file itself is
 # named after the day of the answers.
@@ -319,10 +319,10 @@ def _question_parts(ques: etree._Element) -> list[tuple[str, str]]:
         # oldest Commons files print it after the question: "… Main Line. [1234]".
         text = "\n\n".join(preamble)
         if (spid := (ques.get("spid") or "").strip()) or not (
-            printed := _PRINTED_NUMBER.search(text)
+            printed := PRINTED_UIN_RE.search(text)
         ):
             return [(spid, text)]
-        return [(printed.group(1).upper(), text[: printed.start()].rstrip())]
+        return [(printed["uin"].replace(" ", "").upper(), text[: printed.start()].rstrip())]
     if len(parts) == 1:
         return [(parts[0][0], "\n\n".join(preamble + parts[0][1]))]
     texts = []
