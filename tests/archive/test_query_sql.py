@@ -140,6 +140,18 @@ def archive():
         yield cursor
 
 
+def add_questions(cursor, texts: dict[int, str], column: str = "question_text") -> None:
+    """Questions with only ``column`` written (the others empty), by id."""
+    columns = ("heading", "question_text", "answer_text", "asker_name", "answerer_name")
+    for pk, text in texts.items():
+        values = [text if name == column else "" for name in columns]
+        cursor.execute(
+            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
+            " answerer_name, department_name) VALUES (%s, %s, %s, %s, %s, %s, '')",
+            [pk, *values],
+        )
+
+
 def found(cursor, text: str) -> set[int]:
     compiled = build(text)
     cursor.execute(f"SELECT id FROM archive_question WHERE {compiled.where_sql}", compiled.params)
@@ -169,12 +181,9 @@ def test_phrase_with_a_stop_word_matches_the_text(archive):
 def test_a_phrase_with_stop_words_needs_those_words_too(archive):
     # Stored without its stop words, "information held centrally" has the same lexemes in
     # the same places as "not held centrally", and "longer" those of "no longer".
-    for pk, text in [(8, "From information held centrally."), (9, "A longer wait.")]:
-        archive.execute(
-            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
-            " answerer_name, department_name) VALUES (%s, '', '', %s, '', '', '')",
-            [pk, text],
-        )
+    add_questions(
+        archive, {8: "From information held centrally.", 9: "A longer wait."}, "answer_text"
+    )
     assert found(archive, '"not held centrally"') == {2}
     assert found(archive, '"held centrally"') == {2, 8}
     assert found(archive, '"NO LONGER"') == set()
@@ -248,18 +257,16 @@ def test_a_prefix_finds_the_words_it_starts_whatever_their_stems(archive):
     # Stored stemmed, "immigration" is "immigr" and "universities" "univers": shorter than
     # the prefixes typed, by up to three letters. "police"'s own stem, "polic", is
     # "policing"'s too, and a stem is all the vector knows of a word.
-    for pk, text in [
-        (8, "New immigration rules"),
-        (9, "Funding for two universities"),
-        (10, "Defence policy"),
-        (11, "Neighbourhood policing"),
-        (12, "Organisation of the universe"),
-    ]:
-        archive.execute(
-            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
-            " answerer_name, department_name) VALUES (%s, '', %s, '', '', '', '')",
-            [pk, text],
-        )
+    add_questions(
+        archive,
+        {
+            8: "New immigration rules",
+            9: "Funding for two universities",
+            10: "Defence policy",
+            11: "Neighbourhood policing",
+            12: "Organisation of the universe",
+        },
+    )
     assert found(archive, "immigra*") == found(archive, "immigrati*") == {8}
     assert found(archive, "organisati*") == {12}
     assert found(archive, "universit*") == {9, 12}
@@ -271,12 +278,7 @@ def test_a_prefix_finds_the_words_it_starts_whatever_their_stems(archive):
 
 
 def test_a_prefix_with_letters_unicode_keeps_whole_or_an_apostrophe(archive):
-    for pk, text in [(8, "Visit to Łódź and Straße"), (9, "Letter from Mr O'Brien")]:
-        archive.execute(
-            "INSERT INTO archive_question (id, heading, question_text, answer_text, asker_name,"
-            " answerer_name, department_name) VALUES (%s, '', %s, '', '', '', '')",
-            [pk, text],
-        )
+    add_questions(archive, {8: "Visit to Łódź and Straße", 9: "Letter from Mr O'Brien"})
     assert found(archive, "łódź*") == found(archive, "lodz*") == {8}
     assert found(archive, "straße*") == {8}
     # Questions 2 and 4 were asked by Seán O'Brien.
