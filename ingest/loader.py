@@ -7,11 +7,13 @@ What happens to existing records on re-import, in short:
   text gives way to a full one, a conflicting value keeps the archive's and leaves a
   parse warning, and fields an admin edited are never touched;
 - every question records each source it was read from, with the raw block of text.
-Each file is one transaction, so a file that fails part-way leaves no trace. Writes take
-one advisory lock, so concurrent ingests of the same documents cannot duplicate records.
+Each file is written in one transaction, so a file that fails part-way leaves no trace;
+consecutive small files share one (``write_files``), and a group that fails is written
+again file by file. Writes take one advisory lock, so concurrent ingests of the same
+documents cannot duplicate records.
 
-A document is written in batches, not record by record: its members, departments and the
-questions it may match are read in a few queries, every record is merged in memory, in
+Documents are written in batches, not record by record: their members, departments and the
+questions they may match are read in a few queries, every record is merged in memory, in
 order, exactly as if the records were written one at a time, and the results are written
 with a few bulk statements.
 """
@@ -22,7 +24,7 @@ import dataclasses
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,12 +165,59 @@ def write_file(prepared: PreparedFile, *, dry_run: bool = False) -> FileReport:
         return _record_failure(path, data, sha256, layout, document.skip_reason, dry_run)
     if document.skip_reason:
         if not dry_run:
-            _record_source(path, data, sha256, document, SourceDocument.Outcome.SKIPPED)
+            _record_sources([prepared], SourceDocument.Outcome.SKIPPED)
         return FileReport(str(path), SKIPPED, document.layout, document.skip_reason)
     try:
-        return load_document(path, data, sha256, document, dry_run=dry_run)
+        return load_documents([prepared], dry_run=dry_run)[0]
     except Exception as error:
         return _record_failure(path, data, sha256, document.layout, _describe(error), dry_run)
+
+
+# Questions a group of files written in one transaction may hold: a file with this many is
+# written alone. Small files gain most (a question page holds one question, and a
+# transaction's fixed cost, some ten statements, was most of its time); the limit keeps what
+# a group holds in memory, and what a failure makes us write again file by file, small.
+GROUP_QUESTIONS = 500
+
+
+def write_files(files: Iterable[PreparedFile], *, dry_run: bool = False) -> Iterator[FileReport]:
+    """``write_file`` of each file, in order, reported as each is written.
+
+    Consecutive files with questions to load share one transaction, which leaves exactly
+    the archive that writing them one at a time leaves. If the group's transaction fails,
+    its files are written again one at a time, so the failing file is reported failed and
+    the others load. A dry run writes file by file: each file is counted against the archive
+    as it is.
+    """
+    group: list[PreparedFile] = []
+    for prepared in files:
+        if not dry_run and _groupable(prepared):
+            group.append(prepared)
+            if sum(len(p.document.questions) for p in group) < GROUP_QUESTIONS:
+                continue
+        yield from _write_group(group)
+        group = []
+        if dry_run or not _groupable(prepared):
+            yield write_file(prepared, dry_run=dry_run)
+    yield from _write_group(group)
+
+
+def _groupable(prepared: PreparedFile) -> bool:
+    document = prepared.document
+    return (
+        document is not None
+        and not (prepared.report or prepared.export or document.skip_reason or document.damaged)
+        and document.layout != PARSER_ERROR
+    )
+
+
+def _write_group(group: list[PreparedFile]) -> list[FileReport]:
+    if len(group) > 1:
+        try:
+            return load_documents(group)
+        except Exception:
+            pass  # written again file by file below, which reports the file at fault
+    return [write_file(prepared) for prepared in group]
 
 
 def load_document(
@@ -180,13 +229,27 @@ def load_document(
     dry_run: bool = False,
     before_each: Callable[[int], None] | None = None,
 ) -> FileReport:
-    """Write one parsed document in a single transaction.
+    """Write one parsed document in a single transaction (``load_documents`` of one)."""
+    prepared = PreparedFile(path, data, sha256, document)
+    return load_documents([prepared], dry_run=dry_run, before_each=before_each)[0]
 
-    ``before_each`` is called with each record's position before it is merged (the
-    records are written together after the last one); tests use it to make a file fail
-    part-way.
+
+def load_documents(
+    files: list[PreparedFile],
+    *,
+    dry_run: bool = False,
+    before_each: Callable[[int], None] | None = None,
+) -> list[FileReport]:
+    """Write parsed documents, in order, in a single transaction.
+
+    ``before_each`` is called with each record's position in its document before it is
+    merged (the records are written together after the last one); tests use it to make a
+    file fail part-way.
     """
-    report = FileReport(str(path), INGESTED, document.layout, questions=len(document.questions))
+    reports = [
+        FileReport(str(p.path), INGESTED, p.document.layout, questions=len(p.document.questions))
+        for p in files
+    ]
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -200,39 +263,61 @@ def load_document(
                     " set_config('synchronous_commit', 'off', true)",
                     [INGEST_LOCK],
                 )
-            # Another ingest may have loaded the same bytes while we waited for the lock.
-            known = SourceDocument.objects.filter(sha256=sha256).first()
-            if known and known.outcome == SourceDocument.Outcome.INGESTED:
-                return FileReport(
-                    str(path), UNCHANGED, known.layout, questions=known.question_count
-                )
-            source = _record_source(path, data, sha256, document, SourceDocument.Outcome.INGESTED)
-            merger = Merger.for_document(path.name, document.questions)
+            loading = _not_yet_ingested(files, reports)
+            sources = _record_sources([p for p, _ in loading], SourceDocument.Outcome.INGESTED)
+            merger = Merger.for_documents([(p.path.name, p.document.questions) for p, _ in loading])
             provenance = []
-            for position, parsed in enumerate(document.questions):
-                if before_each:
-                    before_each(position)
-                question, outcome = merger.merge(position, parsed)
-                if outcome == "created":
-                    report.created += 1
-                elif outcome == "updated":
-                    report.updated += 1
-                provenance.append(
-                    Provenance(
-                        question=question,
-                        source=source,
-                        position=position,
-                        external_id=parsed.source_id,
-                        raw_text=parsed.raw_text,
+            for (prepared, report), source in zip(loading, sources, strict=True):
+                merger.begin_document(prepared.path.name)
+                for position, parsed in enumerate(prepared.document.questions):
+                    if before_each:
+                        before_each(position)
+                    question, outcome = merger.merge(parsed)
+                    if outcome == "created":
+                        report.created += 1
+                    elif outcome == "updated":
+                        report.updated += 1
+                    provenance.append(
+                        Provenance(
+                            question=question,
+                            source=source,
+                            position=position,
+                            external_id=parsed.source_id,
+                            raw_text=parsed.raw_text,
+                        )
                     )
-                )
             merger.write()
             copy_rows(provenance)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
-    return report
+    return reports
+
+
+def _not_yet_ingested(
+    files: list[PreparedFile], reports: list[FileReport]
+) -> list[tuple[PreparedFile, FileReport]]:
+    """The files to load, with their reports; the others' reports say ``unchanged``.
+
+    A worker checked each file's bytes before parsing it, but another ingest may have loaded
+    them since (we waited for its lock), and the same bytes may come twice in one group.
+    """
+    known = {
+        source.sha256: (source.layout, source.question_count)
+        for source in SourceDocument.objects.filter(
+            sha256__in={p.sha256 for p in files}, outcome=SourceDocument.Outcome.INGESTED
+        )
+    }
+    loading = []
+    for index, (prepared, report) in enumerate(zip(files, reports, strict=True)):
+        if prepared.sha256 in known:
+            layout, count = known[prepared.sha256]
+            reports[index] = FileReport(report.path, UNCHANGED, layout, questions=count)
+        else:
+            known[prepared.sha256] = (report.layout, report.questions)
+            loading.append((prepared, report))
+    return loading
 
 
 def _describe(error: Exception) -> str:
@@ -240,21 +325,24 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def _record_source(
-    path: Path, data: bytes, sha256: str, document: ParsedDocument, outcome: str
-) -> SourceDocument:
-    # One INSERT … ON CONFLICT UPDATE: what update_or_create does, in one statement.
-    source = SourceDocument(
-        path=str(path),
-        sha256=sha256,
-        size=len(data),
-        layout=document.layout,
-        outcome=outcome,
-        reason=document.skip_reason,
-        question_count=len(document.questions),
-    )
+def _record_sources(files: list[PreparedFile], outcome: str) -> list[SourceDocument]:
+    # One INSERT … ON CONFLICT UPDATE: what update_or_create does for each, in one statement.
+    sources = [
+        SourceDocument(
+            path=str(p.path),
+            sha256=p.sha256,
+            size=len(p.data),
+            layout=p.document.layout,
+            outcome=outcome,
+            reason=p.document.skip_reason,
+            question_count=len(p.document.questions),
+        )
+        for p in files
+    ]
+    if not sources:
+        return sources
     SourceDocument.objects.bulk_create(
-        [source],
+        sources,
         update_conflicts=True,
         unique_fields=["sha256"],
         update_fields=[
@@ -267,7 +355,7 @@ def _record_source(
             "ingested_at",
         ],
     )
-    return source
+    return sources
 
 
 def _record_failure(
@@ -514,10 +602,11 @@ def _same_day(held: Question, parsed: ParsedQuestion) -> bool:
 class Merger:
     """Finds or creates the question for each parsed record, within one transaction.
 
-    For a document (``for_document``) everything is decided in memory and written by
+    For documents (``for_documents``) everything is decided in memory and written by
     ``write``: records are merged in order, each seeing what the ones before it did, so a
-    question repeated within a document merges with itself as if written one at a time.
-    Without one (re-parse), ``member`` and ``department`` resolve and save immediately.
+    question repeated within a document, or in a later document, merges with itself as if
+    written one at a time. Without them (re-parse), ``member`` and ``department`` resolve
+    and save immediately.
     """
 
     def __init__(
@@ -539,24 +628,30 @@ class Merger:
         # The questions this document's records have become (by object: new ones have no
         # id yet).
         self._this_document: set[int] = set()
+        self._position = 0  # of the next record ``merge`` takes, counting every document's
 
     @classmethod
-    def for_document(cls, source_label: str, records: list[ParsedQuestion]) -> Merger:
-        """A merger with the document's people, bodies and candidate questions loaded.
+    def for_documents(cls, documents: list[tuple[str, list[ParsedQuestion]]]) -> Merger:
+        """A merger with the documents' people, bodies and candidate questions loaded.
 
-        People are resolved first, for every record in order, and saved, so that the
-        questions can be matched and written with their ids; the member names a record
-        saw are replayed by ``merge`` (see ``MemberDirectory``).
+        ``documents`` are (source label, records) pairs, in the order they are merged:
+        call ``begin_document`` before each one's records. People are resolved first, for
+        every record in order, and saved, so that the questions can be matched and written
+        with their ids; the member names a record saw are replayed by ``merge`` (see
+        ``MemberDirectory``).
         """
+        records = [r for _, document in documents for r in document]
         people = [p for r in records for p in (r.asker, r.answerer) if p]
         merger = cls(
-            source_label,
+            "",
             MemberDirectory(people),
             DepartmentDirectory({r.department for r in records if r.department}),
         )
-        for position, parsed in enumerate(records):
-            merger._directory.position = position
-            merger._related.append(merger.related(parsed))
+        for source_label, document in documents:
+            merger.begin_document(source_label)
+            for parsed in document:
+                merger._directory.position = len(merger._related)
+                merger._related.append(merger.related(parsed))
         merger._directory.save()
         merger._department_directory.save()
         merger._fingerprints = [fingerprint(r.question_text) for r in records]
@@ -564,6 +659,15 @@ class Merger:
         merger._attach_related(merger._index.questions)
         merger._directory.rewind()
         return merger
+
+    def begin_document(self, source_label: str) -> None:
+        """What the records that follow share, as when each document had a merger of its
+        own: the source named in conflicts, the questions the document has become (see
+        ``_answered_apart``) and each name's member as the document first resolved it."""
+        self.source_label = source_label
+        self._this_document = set()
+        self._members = {}
+        self._departments = {}
 
     def related(self, parsed: ParsedQuestion) -> tuple:
         house = parsed.house
@@ -651,8 +755,10 @@ class Merger:
 
     # -- merging ----------------------------------------------------------------------
 
-    def merge(self, position: int, parsed: ParsedQuestion) -> tuple[Question, str]:
-        """Merge the document's record at ``position``; nothing is written until ``write``."""
+    def merge(self, parsed: ParsedQuestion) -> tuple[Question, str]:
+        """Merge the next record; nothing is written until ``write``."""
+        position = self._position
+        self._position += 1
         for member in self._directory.replay(position):
             self._index.refresh_names(member)
         asker, answerer, department = self._related[position]

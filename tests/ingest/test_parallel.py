@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from archive.models import Question, SourceDocument
 from bench import corpus
 from tests.conftest import SAMPLES
+from tests.ingest.snapshot import archive_rows, empty_archive
 
 # Committed for real: workers read the database through connections of their own, which
 # would not see the uncommitted writes of a test wrapped in a transaction.
@@ -24,15 +24,6 @@ To ask the Secretary of State for the Home Department what steps she is taking o
 Answered by Joe Bloggs - {role}
 The Government takes {topic} seriously.
 """
-TABLES = {
-    "archive_question": "id",
-    "archive_member": "id",
-    "archive_department": "id",
-    "archive_provenance": "id",
-    "archive_sourcedocument": "id",
-}
-# When a row was written, which no two runs share.
-TIMESTAMPS = {"created_at", "updated_at", "ingested_at"}
 
 
 def ingest_json(*paths, workers: int) -> tuple[dict, int]:
@@ -43,24 +34,6 @@ def ingest_json(*paths, workers: int) -> tuple[dict, int]:
     except SystemExit as exit_:
         code = exit_.code
     return json.loads(out.getvalue()), code
-
-
-def archive_rows() -> dict[str, list[tuple]]:
-    """Every row of the archive's tables, ids included, timestamps left out."""
-    rows = {}
-    with connection.cursor() as cursor:
-        for table, order in TABLES.items():
-            cursor.execute(f"SELECT * FROM {table} ORDER BY {order}")
-            names = [column.name for column in cursor.description]
-            keep = [i for i, name in enumerate(names) if name not in TIMESTAMPS]
-            rows[table] = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
-    return rows
-
-
-def empty_archive() -> None:
-    """Back to an empty archive whose ids start again from 1, as on a fresh database."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 
 def both_ways(folder: Path) -> tuple[tuple[dict, dict], tuple[dict, dict]]:

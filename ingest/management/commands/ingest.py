@@ -15,7 +15,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.loader import FAILED, INGESTED, SKIPPED, UNCHANGED, FileReport, PreparedFile, write_file
+from ingest.loader import (
+    FAILED,
+    INGESTED,
+    SKIPPED,
+    UNCHANGED,
+    FileReport,
+    PreparedFile,
+    write_files,
+)
 from ingest.management.checks import require_archive_database
 from ingest.parallel import prepared_files
 
@@ -82,8 +90,7 @@ class Command(BaseCommand):
     def _ingest_all(
         self, files: Iterator[PreparedFile], dry_run: bool, totals: Counter
     ) -> Iterator[FileReport]:
-        for prepared in files:
-            report = write_file(prepared, dry_run=dry_run)
+        for report in write_files(files, dry_run=dry_run):
             totals["files"] += 1
             totals["questions"] += report.questions
             totals["created"] += report.created
