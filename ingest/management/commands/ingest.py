@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ingest import search_indexes
 from ingest.loader import (
     FAILED,
     INGESTED,
@@ -78,7 +80,8 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1")
         require_archive_database()
         totals = Counter(dict.fromkeys(SUMMARY_COLUMNS, 0))
-        with prepared_files(expand(paths), workers) as files:
+        indexes = contextlib.nullcontext() if dry_run else self._indexes(paths)
+        with indexes, prepared_files(expand(paths), workers) as files:
             reports = self._ingest_all(files, dry_run, totals)
             if json:
                 self._run_json(reports, totals)
@@ -86,6 +89,26 @@ class Command(BaseCommand):
                 self._run_console(paths, reports, dry_run, totals)
         if totals[FAILED]:
             sys.exit(1)
+
+    @contextlib.contextmanager
+    def _indexes(self, paths: list[str]) -> Iterator[None]:
+        """The search indexes deferred to the end of a large load (``ingest.search_indexes``)."""
+        size = 0
+        for path in expand(paths):
+            with contextlib.suppress(OSError):
+                size += path.stat().st_size
+        with search_indexes.deferred(size) as deferring:
+            if deferring:
+                self.stderr.write(
+                    f"Loading {size / 2**20:,.0f} MB, much more than the archive holds: the "
+                    "search indexes are built once the questions are in, and searches are "
+                    "slow until then."
+                )
+            try:
+                yield
+            finally:
+                if deferring:
+                    self.stderr.write("Building the search indexes…")
 
     def _ingest_all(
         self, files: Iterator[PreparedFile], dry_run: bool, totals: Counter
