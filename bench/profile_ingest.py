@@ -1,10 +1,10 @@
 """Where the ingest's time goes: ``python -m bench.profile_ingest --n 2000``.
 
 Loads a small synthetic corpus into a scratch database (``var/bench-profile-pgdata``, or
-``BENCH_PGDATA`` when set; wiped first) with the real loader, one file at a time, and splits
-each file's wall time into:
+``BENCH_PGDATA`` when set; wiped first) with the real loader, in one process, writing files
+as the command does (small ones in groups), and splits the wall time into:
 - parsing (``ingest.detect.parse_document``, pure Python, timed on its own first);
-- SQL, by statement kind, as Django's cursor timed it (wall time of each execute, including
+- SQL, by statement kind, as Django's cursor ran it (wall time of each execute, including
   the round trip over the Unix socket);
 - the rest: the loader's and the ORM's Python (building queries, model instances), and the
   COPY of new questions and provenance rows, which bypasses Django's cursor.
@@ -58,11 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
     from bench import corpus
     from ingest.detect import parse_document
-    from ingest.loader import ingest_file
+    from ingest.loader import prepare_file, write_files
 
     folder, _ = corpus.ensure_corpus(args.n, args.seed)
     connection.ensure_connection()
@@ -81,18 +80,20 @@ def main(argv: list[str] | None = None) -> int:
 
     sql_s: dict[str, float] = defaultdict(float)
     sql_n: Counter[str] = Counter()
-    wall = 0.0
-    for path in paths:
-        # The log keeps 9,000 statements; emptied per file so none of a file's are lost.
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            ingest_file(path)
-            wall += time.perf_counter() - started
-        for query in captured.captured_queries:
-            kind = statement_kind(query["sql"])
-            sql_s[kind] += float(query["time"])
-            sql_n[kind] += 1
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_s[statement_kind(sql)] += time.perf_counter() - started
+            sql_n[statement_kind(sql)] += 1
+
+    with connection.execute_wrapper(timed):
+        started = time.perf_counter()
+        for _ in write_files(prepare_file(path) for path in paths):
+            pass
+        wall = time.perf_counter() - started
 
     total_q = sum(questions.values())
     total_parse = sum(parse_s.values())

@@ -190,13 +190,15 @@ def write_files(files: Iterable[PreparedFile], *, dry_run: bool = False) -> Iter
     as it is.
     """
     group: list[PreparedFile] = []
+    questions = 0
     for prepared in files:
         if not dry_run and _groupable(prepared):
             group.append(prepared)
-            if sum(len(p.document.questions) for p in group) < GROUP_QUESTIONS:
+            questions += len(prepared.document.questions)
+            if questions < GROUP_QUESTIONS:
                 continue
         yield from _write_group(group)
-        group = []
+        group, questions = [], 0
         if dry_run or not _groupable(prepared):
             yield write_file(prepared, dry_run=dry_run)
     yield from _write_group(group)
