@@ -133,3 +133,21 @@ def test_the_same_bytes_twice_in_a_group_are_unchanged_the_second_time(tmp_path)
     ]
     assert SourceDocument.objects.count() == 2
     assert Provenance.objects.count() == 2
+
+
+def test_reports_keep_the_order_of_the_files_around_a_skipped_one(tmp_path):
+    (tmp_path / "a.txt").write_text(PLAIN_LIST.format(topic="owls", role="Minister"))
+    (tmp_path / "b.txt").write_text("Flood defences were opened in Hull today, the council said.")
+    (tmp_path / "c.txt").write_text(PLAIN_LIST.format(topic="newts", role="Minister"))
+    (tmp_path / "d.txt").write_text(PLAIN_LIST.format(topic="bats", role="Minister"))
+    with CaptureQueriesContext(connection) as queries:
+        report, code = ingest_json(tmp_path)
+    assert code == 0
+    assert [(Path(f["path"]).name, f["status"]) for f in report["files"]] == [
+        ("a.txt", "ingested"),
+        ("b.txt", "skipped"),
+        ("c.txt", "ingested"),
+        ("d.txt", "ingested"),
+    ]
+    # The first file alone (the skipped one ended its group), then the last two together.
+    assert sum("pg_advisory_xact_lock" in query["sql"] for query in queries) == 2
