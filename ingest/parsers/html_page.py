@@ -6,19 +6,19 @@ is dropped. ``ingest.detect`` runs the text layouts on the result and reports th
 ``html/<layout>``; ``api_json`` reduces the HTML of API answers the same way. A page saved
 as a single-file web archive (MHTML) is first taken out of its MIME wrapping (``mime``).
 
-Read with BeautifulSoup (beautifulsoup4, the stack's HTML text extractor) on its lxml tree
-builder, the fastest it has; libxml2 copes with broken markup. BeautifulSoup builds a Python
-object for every tag and string, and that is about 90% of the time: some 6 ms of CPU for a
-27 KB saved page, where lxml.html alone took 1.5 ms. The text is then gathered in one walk
-of the tree that skips furniture whole (under 1 ms).
+Read with lxml's HTML parser (libxml2, which copes with broken markup) into lxml's own tree,
+then the text is gathered in one walk that skips furniture whole. BeautifulSoup on the same
+parser built a Python object for every tag and string first: 10 to 20 times the cost (a
+saved question page 4.9 ms against 0.25 ms; an API answer's few paragraphs 0.48 ms against
+0.05 ms), and most of the time of parsing a saved page or an API export.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, PageElement, PreformattedString, Tag
+from lxml import etree
 
 from ingest.parsers.common import Label, label_of, normalise_lines, normalise_space
 
@@ -135,9 +135,8 @@ _BLOCKS = frozenset(
     }
 )
 _CELLS = frozenset({"td", "th"})
-# BeautifulSoup warns that markup opening with an XML declaration (some XHTML pages) may be
-# XML; ``sniff`` has already decided that it is HTML.
-_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+# Elements whose text is code or a fragment for scripts, never shown as it is.
+_UNSHOWN = frozenset({"script", "style", "template"})
 
 
 def sniff(text: str) -> bool:
@@ -161,21 +160,40 @@ def markup_to_text(text: str) -> str:
     return html_to_text(text) if _MARKUP_RE.search(text) else text
 
 
-def _is_member_card(aside: Tag) -> bool:
+def _is_member_card(aside: etree._Element) -> bool:
     """A sidebar is furniture, unless it is the card of the member who asked or answered:
     a line of it is an "Asked by" or "Answered by" label ("Other questions asked by …" is not).
     """
     return any(
         label_of(normalise_space(line)) in (Label.ASKED_BY, Label.ANSWERED_BY)
-        for line in aside.get_text("\n").split("\n")
+        for line in "\n".join(_strings(aside)).split("\n")
     )
+
+
+def _strings(element: etree._Element) -> Iterator[str]:
+    """Every piece of text in the element, bar comments' and what scripts, styles and
+    templates hold (never shown as text)."""
+    unshown = 0  # how many scripts, styles or templates the walk is inside
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            if node.tag in _UNSHOWN:
+                unshown += 1
+            elif not unshown and node.text:
+                yield node.text
+            continue
+        if event == "end" and node.tag in _UNSHOWN:
+            unshown -= 1
+        if not unshown and node.tail and node is not element:
+            yield node.tail
 
 
 def read_page(markup: str) -> tuple[str, str]:
     """The page's title and its visible text, one block element a line."""
-    soup = _parse(markup)
-    title = soup.title
-    return normalise_space(title.get_text()) if title else "", _visible_text(soup)
+    top = _parse(markup)
+    title = next((t for node in top for t in node.iter("title")), None)
+    return normalise_space("".join(title.itertext())) if title is not None else "", _visible_text(
+        top
+    )
 
 
 def html_to_text(markup: str) -> str:
@@ -183,68 +201,98 @@ def html_to_text(markup: str) -> str:
     return _visible_text(_parse(markup))
 
 
-def _parse(markup: str) -> BeautifulSoup:
-    markup = _XML_DECLARATION_RE.sub("", markup, count=1)
-    try:
-        return _soup(markup)
-    except UnicodeEncodeError:
-        # A lone surrogate (an API record's JSON "\ud800") cannot be handed to libxml2.
-        return _soup(markup.encode("utf-8", errors="replace").decode("utf-8"))
+def _parse(markup: str) -> list[etree._Element]:
+    """The document's top-level nodes: its root, and what libxml2 puts beside it (comments
+    and, for markup after ``</html>``, a second root holding it)."""
+    # A lone surrogate (an API record's JSON "\ud800") has no UTF-8: it becomes "?", where
+    # libxml2 given the str would silently drop the rest of its text. Given bytes and their
+    # encoding, it neither refuses an XML declaration (as in a str) nor follows the page's
+    # own ``<meta charset>``: the text was decoded already.
+    data = markup.encode("utf-8", errors="replace")
+    # A parser per call (microseconds): lxml's parsers must not be shared between threads.
+    # ``huge_tree`` lifts libxml2's nesting limit of 256 to 2,048.
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(data, parser)
+    if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log):
+        # Nested deeper still (unclosed tags, thousands of them), libxml2 drops the rest of
+        # the page from its tree; the parsing events it reports go on, so build from those.
+        return [etree.fromstring(data, etree.HTMLParser(encoding="utf-8", target=_Document()))]
+    if root is None:  # nothing but space or comments
+        return []
+    return [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
 
 
-def _soup(markup: str) -> BeautifulSoup:
-    return BeautifulSoup(
-        markup,
-        "lxml",
-        # Lifts libxml2's nesting limit (256), past which it silently drops the rest of a page.
-        huge_tree=True,
-        # Attribute values as written: ``_is_furniture`` splits the class list itself, and
-        # BeautifulSoup's splitting of every class attribute is time spent for nothing.
-        multi_valued_attributes=None,
-    )
+class _Document:
+    """A parser target building the elements the events open under one root of its own
+    (an lxml tree has one root; markup after ``</html>`` opens a second)."""
+
+    def __init__(self) -> None:
+        self._builder = etree.TreeBuilder()
+        self._builder.start("document", {})
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._builder.start(tag, attrib)
+
+    def end(self, tag: str) -> None:
+        self._builder.end(tag)
+
+    def data(self, text: str) -> None:
+        self._builder.data(text)
+
+    def comment(self, text: str) -> None:
+        self._builder.comment(text)
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        self._builder.pi(target, data)
+
+    def close(self) -> etree._Element:
+        self._builder.end("document")
+        return self._builder.close()
 
 
-def _visible_text(soup: BeautifulSoup) -> str:
+def _visible_text(top: list[etree._Element]) -> str:
     parts: list[str] = []
     # An explicit stack rather than recursion: saved pages can nest deeper than Python recurses.
-    # Each tag is visited twice: on the way in (False) and after its children (True). Walking
-    # the tree once, skipping furniture whole, stays linear however deep or wide the page;
-    # decomposing furniture and inserting break strings for ``get_text`` costs BeautifulSoup
-    # a walk down the tree per insertion, which deeply nested pages turn quadratic.
-    stack: list[tuple[PageElement, bool]] = [(soup, False)]
+    # Each element is visited twice: on the way in (False) and after its children (True),
+    # when the text that follows it in its parent (its ``tail``) comes. Walking the tree once,
+    # skipping furniture whole, stays linear however deep or wide the page.
+    stack: list[tuple[etree._Element, bool]] = [(node, False) for node in reversed(top)]
     while stack:
         node, closing = stack.pop()
-        if not isinstance(node, Tag):
-            # Text; comments, the doctype and processing instructions are not shown.
-            if isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-                parts.append(node.replace("\n", " "))
-        elif closing:
-            if node.name in _BLOCKS:
+        tag = node.tag
+        if closing:
+            if tag in _BLOCKS:
                 parts.append("\n")
-            elif node.name in _CELLS:
+            elif tag in _CELLS:
                 parts.append(" ")
-        elif _is_furniture(node):
-            pass  # nothing of it shows
-        elif node.name == "br":
+        elif not isinstance(tag, str) or _is_furniture(node):
+            pass  # comments, processing instructions: nothing of them shows; furniture neither
+        elif tag == "br":
             parts.append("\n")
         else:
-            if node.name in _BLOCKS:
+            if tag in _BLOCKS:
                 parts.append("\n")
+            if node.text:
+                parts.append(node.text.replace("\n", " "))
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+            stack.extend((child, False) for child in reversed(node))
+            continue
+        if node.tail:
+            parts.append(node.tail.replace("\n", " "))
     # Source line breaks became spaces above, so the breaks left are the block boundaries.
     return normalise_lines("".join(parts))
 
 
-def _is_furniture(tag: Tag) -> bool:
-    if tag.name == "aside":
+def _is_furniture(tag: etree._Element) -> bool:
+    name = tag.tag
+    if name == "aside":
         return not _is_member_card(tag)
-    if tag.name in _DROPPED:
+    if name in _DROPPED:
         return True
-    if tag.name in _PAGE_LEVEL and not any(parent.name in _SECTIONING for parent in tag.parents):
+    if name in _PAGE_LEVEL and not any(parent.tag in _SECTIONING for parent in tag.iterancestors()):
         # A page-level header is the site's banner, unless the page's title is in it.
-        return tag.name != "header" or tag.find("h1") is None
-    attrs = tag.attrs
+        return name != "header" or next(tag.iter("h1"), None) is None
+    attrs = tag.attrib
     if not attrs:
         return False
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":

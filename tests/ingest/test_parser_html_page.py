@@ -124,6 +124,30 @@ def test_unclosed_list_items_nested_3000_deep_keep_every_item() -> None:
     assert html_to_text(markup).count("item") == 3000
 
 
+def test_nesting_past_libxml2s_tree_limit_keeps_what_follows_it() -> None:
+    # libxml2 builds a tree no deeper than 2,048 elements and drops the rest of the page.
+    markup = "<div><span>" * 1500 + "deep" + "</span></div>" * 1500 + "<p>After</p>"
+
+    assert html_to_text(markup).split("\n")[-2:] == ["deep", "After"]
+
+
+def test_markup_after_the_closing_html_tag_is_text_too() -> None:
+    # Saved pages gain trailers after </html>; libxml2 puts them in a second root.
+    markup = "<!-- saved --><html><body><p>Answer</p></body></html><p>Trailer</p><!-- end -->"
+
+    assert read_page(markup) == ("", "Answer\nTrailer")
+    deep = "<html><body>" + "<ul><li>item" * 3000 + "</body></html><p>Trailer</p>"
+    assert html_to_text(deep).endswith("item\nTrailer")
+
+
+def test_a_sidebar_is_a_member_card_by_its_shown_text_only() -> None:
+    card = "<aside><p>Asked by</p><p>Jane Doe</p></aside>"
+    scripted = "<aside><script>\nAsked by\n</script><template>\nAnswered by\n</template>Ad</aside>"
+
+    assert html_to_text(f"<p>Question</p>{card}") == "Question\nAsked by\nJane Doe"
+    assert html_to_text(f"<p>Question</p>{scripted}") == "Question"
+
+
 def test_comments_doctype_and_processing_instructions_are_not_text() -> None:
     markup = "<!DOCTYPE html><?php echo 1 ?><p>Asked<!-- by: nobody --> by</p>"
 
