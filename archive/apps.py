@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.db.models import Field
 from django.db.models.signals import post_migrate
 
 from archive.db.indexes import build_missing
+from archive.db.lookups import Any
 
 
 class ArchiveConfig(AppConfig):
@@ -10,6 +12,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Written questions archive"
 
     def ready(self) -> None:
+        Field.register_lookup(Any)
         post_migrate.connect(_build_missing_indexes, sender=self)
 
 

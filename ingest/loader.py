@@ -119,6 +119,8 @@ class PreparedFile:
     Plain data, so a worker process can prepare it (``ingest.parallel``). ``report`` is
     set when nothing is left to write (unreadable, or its bytes already ingested);
     ``export`` when the file is an archive export, which is restored, not parsed.
+    ``fingerprints`` are the document's records' (``ingest.identity``), in order: computed
+    where the file is parsed, since the one writing process is the ingest's bottleneck.
     """
 
     path: Path
@@ -127,6 +129,12 @@ class PreparedFile:
     document: ParsedDocument | None = None
     report: FileReport | None = None
     export: bool = False
+    fingerprints: list[str] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def parsed(cls, path: Path, data: bytes, sha256: str, document: ParsedDocument) -> PreparedFile:
+        prints = [fingerprint(record.question_text) for record in document.questions]
+        return cls(path, data, sha256, document, fingerprints=prints)
 
 
 def ingest_file(path: Path, *, dry_run: bool = False) -> FileReport:
@@ -148,7 +156,7 @@ def prepare_file(path: Path) -> PreparedFile:
     if known and known.outcome == SourceDocument.Outcome.INGESTED:
         unchanged = FileReport(str(path), UNCHANGED, known.layout, questions=known.question_count)
         return PreparedFile(path, report=unchanged)
-    return PreparedFile(path, data, sha256, parse_document(data, path.name))
+    return PreparedFile.parsed(path, data, sha256, parse_document(data, path.name))
 
 
 def write_file(prepared: PreparedFile, *, dry_run: bool = False) -> FileReport:
@@ -232,7 +240,7 @@ def load_document(
     before_each: Callable[[int], None] | None = None,
 ) -> FileReport:
     """Write one parsed document in a single transaction (``load_documents`` of one)."""
-    prepared = PreparedFile(path, data, sha256, document)
+    prepared = PreparedFile.parsed(path, data, sha256, document)
     return load_documents([prepared], dry_run=dry_run, before_each=before_each)[0]
 
 
@@ -267,7 +275,9 @@ def load_documents(
                 )
             loading = _not_yet_ingested(files, reports)
             sources = _record_sources([p for p, _ in loading], SourceDocument.Outcome.INGESTED)
-            merger = Merger.for_documents([(p.path.name, p.document.questions) for p, _ in loading])
+            merger = Merger.for_documents(
+                [(p.path.name, p.document.questions, p.fingerprints) for p, _ in loading]
+            )
             provenance = []
             for (prepared, report), source in zip(loading, sources, strict=True):
                 merger.begin_document(prepared.path.name)
@@ -308,7 +318,7 @@ def _not_yet_ingested(
     known = {
         source.sha256: (source.layout, source.question_count)
         for source in SourceDocument.objects.filter(
-            sha256__in={p.sha256 for p in files}, outcome=SourceDocument.Outcome.INGESTED
+            sha256__any={p.sha256 for p in files}, outcome=SourceDocument.Outcome.INGESTED
         )
     }
     loading = []
@@ -633,30 +643,30 @@ class Merger:
         self._position = 0  # of the next record ``merge`` takes, counting every document's
 
     @classmethod
-    def for_documents(cls, documents: list[tuple[str, list[ParsedQuestion]]]) -> Merger:
+    def for_documents(cls, documents: list[tuple[str, list[ParsedQuestion], list[str]]]) -> Merger:
         """A merger with the documents' people, bodies and candidate questions loaded.
 
-        ``documents`` are (source label, records) pairs, in the order they are merged:
-        call ``begin_document`` before each one's records. People are resolved first, for
-        every record in order, and saved, so that the questions can be matched and written
-        with their ids; the member names a record saw are replayed by ``merge`` (see
-        ``MemberDirectory``).
+        ``documents`` are (source label, records, their fingerprints), in the order they
+        are merged: call ``begin_document`` before each one's records. People are resolved
+        first, for every record in order, and saved, so that the questions can be matched
+        and written with their ids; the member names a record saw are replayed by ``merge``
+        (see ``MemberDirectory``).
         """
-        records = [r for _, document in documents for r in document]
+        records = [r for _, document, _ in documents for r in document]
         people = [p for r in records for p in (r.asker, r.answerer) if p]
         merger = cls(
             "",
             MemberDirectory(people),
             DepartmentDirectory({r.department for r in records if r.department}),
         )
-        for source_label, document in documents:
+        for source_label, document, _ in documents:
             merger.begin_document(source_label)
             for parsed in document:
                 merger._directory.position = len(merger._related)
                 merger._related.append(merger.related(parsed))
         merger._directory.save()
         merger._department_directory.save()
-        merger._fingerprints = [fingerprint(r.question_text) for r in records]
+        merger._fingerprints = [print_ for _, _, prints in documents for print_ in prints]
         merger._index = QuestionIndex.load(records, merger._fingerprints)
         merger._attach_related(merger._index.questions)
         merger._directory.rewind()
@@ -686,9 +696,9 @@ class Merger:
         departments = {d.pk: d for d in self._department_directory.departments}
         missing = {q.asker_id for q in questions} | {q.answerer_id for q in questions}
         missing -= {None, *members}
-        members.update((m.pk, m) for m in Member.objects.filter(pk__in=missing))
+        members.update((m.pk, m) for m in Member.objects.filter(pk__any=missing))
         missing = {q.department_id for q in questions} - {None, *departments}
-        departments.update((d.pk, d) for d in Department.objects.filter(pk__in=missing))
+        departments.update((d.pk, d) for d in Department.objects.filter(pk__any=missing))
         for question in questions:
             if question.asker_id:
                 question.asker = members[question.asker_id]
@@ -937,7 +947,7 @@ class QuestionIndex:
         stored = (
             Question.objects.select_for_update()
             .defer("search_vector")
-            .filter(Q(fingerprint__in=set(fingerprints)) | Q(house__in=houses, uin__in=uins))
+            .filter(Q(fingerprint__any=set(fingerprints)) | Q(house__any=houses, uin__any=uins))
         )
         return cls(stored)
 
@@ -1019,9 +1029,9 @@ class MemberDirectory:
         self._renames: list[tuple[int, Member, str, str]] = []
         if ids or twfy_ids or names:
             found = Member.objects.filter(
-                Q(parliament_id__in=ids)
-                | Q(twfy_id__in=twfy_ids)
-                | Q(name__in=names)
+                Q(parliament_id__any=ids)
+                | Q(twfy_id__any=twfy_ids)
+                | Q(name__any=names)
                 | Q(aliases__overlap=list(names))
             )
             for member in found:
@@ -1135,7 +1145,7 @@ class DepartmentDirectory:
         names = list(names)
         # In the table's order (by name), which decided ``.first()`` among aliases.
         self.departments: list[Department] = list(
-            Department.objects.filter(Q(name__in=names) | Q(aliases__overlap=names))
+            Department.objects.filter(Q(name__any=names) | Q(aliases__overlap=names))
             if names
             else ()
         )

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.models import Provenance, Question, SourceDocument
 from ingest import loader
+from ingest.identity import fingerprint
 from tests.conftest import SAMPLES, SHARED
 from tests.ingest.snapshot import archive_rows, empty_archive
 
@@ -151,3 +152,19 @@ def test_reports_keep_the_order_of_the_files_around_a_skipped_one(tmp_path):
     ]
     # The first file alone (the skipped one ended its group), then the last two together.
     assert sum("pg_advisory_xact_lock" in query["sql"] for query in queries) == 2
+
+
+def test_records_are_fingerprinted_where_the_file_is_parsed(tmp_path):
+    # The one writing process is the ingest's bottleneck; parsing workers fingerprint.
+    path = tmp_path / "two.txt"
+    path.write_text(
+        PLAIN_LIST.format(topic="knife crime", role="Minister")
+        + "\n"
+        + PLAIN_LIST.format(topic="fraud", role="Minister")
+    )
+
+    prepared = loader.prepare_file(path)
+
+    texts = [record.question_text for record in prepared.document.questions]
+    assert len(texts) == 2
+    assert prepared.fingerprints == [fingerprint(text) for text in texts]
