@@ -216,7 +216,11 @@ def _parse(markup: str) -> list[etree._Element]:
     if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log):
         # Nested deeper still (unclosed tags, thousands of them), libxml2 drops the rest of
         # the page from its tree; the parsing events it reports go on, so build from those.
-        return [etree.fromstring(data, etree.HTMLParser(encoding="utf-8", target=_Document()))]
+        return [
+            etree.fromstring(
+                data, etree.HTMLParser(encoding="utf-8", huge_tree=True, target=_Document())
+            )
+        ]
     if root is None:  # nothing but space or comments
         return []
     return [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
